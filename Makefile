@@ -1,0 +1,35 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install install-dev lint unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+install: $(BIN)/python
+	$(PIP) install -e .
+
+install-dev: $(BIN)/python
+	$(PIP) install -e ".[dev]"
+
+demo: install
+	$(BIN)/glmnet-bridge compare
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+unit: install-dev
+	$(BIN)/python -m pytest -q
+
+test: lint unit
+
+bench: install-dev
+	$(PIP) install -e ".[dev,peers]"
+	$(BIN)/python benchmarks/bench_fit.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""glmnet_bridge: neural networks and generalised linear models side by side.
+
+A sigmoid neuron fitted by maximum likelihood is logistic regression; this
+package shows, with numbers, where the two are the same thing and where not.
+"""
+
+from . import datasets
+from .activations import Activation, get_activation
+from .costs import get_cost
+from .design import DataError
+from .fit import fit_neuron
+from .neurons import (
+    Circuit,
+    Neuron,
+    Perceptron,
+    add,
+    adder_circuit,
+    cheese_festival,
+    full_adder,
+    half_adder,
+    half_adder_circuit,
+    nand,
+)
+from .results import NeuronFit
+from .separation import SeparationError, SeparationWarning, detect_separation
+from .solvers import ConvergenceWarning
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activation", "Circuit", "ConvergenceWarning", "DataError", "Neuron", "NeuronFit",
+    "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
+    "cheese_festival", "datasets", "detect_separation", "fit_neuron", "full_adder",
+    "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand",
+]

@@ -1,0 +1,104 @@
+"""The ``glmnet-bridge`` command: compare, train and report from a terminal.
+
+Every verb has ``--help``; with no options each runs on the bundled Spector data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .activations import BINARY_ACTIVATIONS
+
+__all__ = ["main", "build_parser"]
+
+SPECTOR_FORMULA = "GRADE ~ GPA + TUCE + PSI"
+
+
+def _load(path):
+    import pandas as pd
+
+    from . import datasets
+
+    if path is None:
+        return datasets.load_spector(), "Spector & Mazzeo PSI data (bundled)"
+    return pd.read_csv(path), path
+
+
+def _compare(args):
+    from .compare import compare
+
+    data, source = _load(args.data)
+    formula = args.formula or (SPECTOR_FORMULA if args.data is None else None)
+    if formula is None:
+        raise SystemExit("glmnet-bridge compare: --formula is required with --data")
+    cmp = compare(formula, data=data, activations=tuple(args.activations), solver=args.solver,
+                  cov_type=args.cov_type, quadratic=args.quadratic,
+                  title=f"{source}: {formula}  ({len(data)} rows)")
+    print(cmp.summary(digits=args.digits))
+    if args.output:
+        cmp.table.to_csv(args.output, index=False)
+        print(f"\ntable written to {args.output}")
+    return 0
+
+
+def _not_yet(verb, what):
+    def run(args):
+        print(f"glmnet-bridge {verb}: {what} is not available in this release.", file=sys.stderr)
+        return 2
+    return run
+
+
+def build_parser():
+    """Return the argument parser of the ``glmnet-bridge`` command."""
+    parser = argparse.ArgumentParser(
+        prog="glmnet-bridge",
+        description="Neural networks and GLMs side by side: a sigmoid neuron fitted by "
+                    "maximum likelihood is logistic regression, a normal-CDF neuron is probit.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    verbs.required = True
+
+    c = verbs.add_parser(
+        "compare", help="fit neurons and the GLMs they equal, and print them side by side",
+        description="Fit one neuron per activation and print its weights beside the "
+                    "statsmodels GLM coefficients. With no options: the bundled Spector "
+                    f"data, {SPECTOR_FORMULA}.")
+    c.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row")
+    c.add_argument("--formula", help=f'a patsy formula (default with the bundled data: '
+                                     f'"{SPECTOR_FORMULA}")')
+    c.add_argument("--activations", nargs="+", default=["logistic", "probit"],
+                   choices=BINARY_ACTIVATIONS, metavar="NAME",
+                   help="activations to fit: " + ", ".join(BINARY_ACTIVATIONS)
+                        + " (default: logistic probit)")
+    c.add_argument("--solver", default="newton", choices=("newton", "lbfgs", "gd", "sgd"),
+                   help="the neuron's solver (default: newton)")
+    c.add_argument("--cov-type", default="expected", choices=("expected", "observed"),
+                   help="information matrix for standard errors (default: expected, as R's "
+                        "glm)")
+    c.add_argument("--quadratic", action=argparse.BooleanOptionalAction, default=True,
+                   help="also show the sigmoid neuron fitted with the quadratic cost "
+                        "(least squares, not the MLE) (default: on)")
+    c.add_argument("--digits", type=int, default=6, help="significant digits (default: 6)")
+    c.add_argument("--output", metavar="table.csv", help="also write the table to a CSV file")
+    c.set_defaults(run=_compare)
+
+    t = verbs.add_parser("train", help="train a network on handwritten digits",
+                         description="Train a network with mini-batch SGD on the bundled "
+                                     "digits (or MNIST files) and print accuracy per epoch.")
+    t.set_defaults(run=_not_yet("train", "network training"))
+
+    r = verbs.add_parser("report", help="write a comparison report (HTML or Markdown)",
+                         description="Write a self-contained comparison report.")
+    r.set_defaults(run=_not_yet("report", "the comparison report"))
+    return parser
+
+
+def main(argv=None):
+    """Run the ``glmnet-bridge`` command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Costs C of a neuron with output a = σ(z), z = w·x + b, and their derivatives in z.
+
+Each cost is a sum over examples c(y, z); the network mean is C = Σ c / n.
+The cross-entropy cost is the Bernoulli negative log-likelihood: C = −loglik/n.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation
+
+__all__ = ["Cost", "CrossEntropy", "Quadratic", "get_cost", "COSTS"]
+
+
+class Cost:
+    """A per-example cost c(y, z) of a neuron with activation σ.
+
+    Subclasses give the terms and their first two derivatives in z, which is
+    all a Newton, gradient or stochastic-gradient solver needs.
+    """
+
+    name = ""
+    #: True when minimising the cost is maximum likelihood.
+    is_likelihood = False
+
+    def __init__(self, activation: Activation):
+        self.activation = activation
+
+    def terms(self, y, z):
+        """Return c(y_i, z_i) for every example."""
+        raise NotImplementedError
+
+    def dz(self, y, z):
+        """Return ∂c/∂z for every example."""
+        raise NotImplementedError
+
+    def d2z(self, y, z, expected=False):
+        """Return ∂²c/∂z² (``expected=True``: its expectation under the model)."""
+        raise NotImplementedError
+
+    def value(self, y, z, weights=None):
+        """Return the mean cost C = Σ w_i c_i / Σ w_i."""
+        t = self.terms(y, z)
+        return float(np.average(t, weights=weights))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.activation.name!r})"
+
+
+class CrossEntropy(Cost):
+    """c = −[y log σ(z) + (1 − y) log(1 − σ(z))]: the Bernoulli negative log-likelihood.
+
+    With a sigmoid σ this is logistic regression; with Φ, probit. Written with
+    the log-CDF and inverse Mills ratios of σ, so it is exact in both tails.
+    """
+
+    name = "cross_entropy"
+    is_likelihood = True
+
+    def __init__(self, activation: Activation):
+        if not activation.is_cdf:
+            raise ValueError(
+                f"the cross-entropy cost needs outputs in (0, 1); activation "
+                f"{activation.name!r} is not a distribution function"
+            )
+        super().__init__(activation)
+
+    def terms(self, y, z):
+        a = self.activation
+        # log σ and log(1 − σ) are finite for every finite z (see activations), so
+        # 0·log(...) never meets −inf.
+        return -(y * a.log_cdf(z) + (1 - y) * a.log_sf(z))
+
+    def dz(self, y, z):
+        a = self.activation
+        return -(y * a.mills1(z) - (1 - y) * a.mills0(z))
+
+    def d2z(self, y, z, expected=False):
+        a = self.activation
+        m1, m0 = a.mills1(z), a.mills0(z)
+        if expected:
+            # Fisher information per example: σ'² / (σ(1 − σ)) = m1·m0.
+            return m1 * m0
+        g = a.dlog_pdf(z)
+        return -(y * m1 * (g - m1) - (1 - y) * m0 * (g + m0))
+
+
+class Quadratic(Cost):
+    """c = ½ (y − σ(z))²: the chapter-1 cost; least squares, not the likelihood.
+
+    With the identity activation it is OLS; with a sigmoid it is nonlinear least
+    squares, a consistent but inefficient estimator of a logistic model.
+    """
+
+    name = "quadratic"
+
+    def terms(self, y, z):
+        r = y - self.activation(z)
+        return 0.5 * r * r
+
+    def dz(self, y, z):
+        return -(y - self.activation(z)) * self.activation.derivative(z)
+
+    def d2z(self, y, z, expected=False):
+        d1 = self.activation.derivative(z)
+        if expected:
+            return d1 * d1  # Gauss-Newton: E[y − σ] = 0 under the model
+        r = y - self.activation(z)
+        return d1 * d1 - r * self.activation.second_derivative(z)
+
+
+COSTS = {"cross_entropy": CrossEntropy, "quadratic": Quadratic}
+_ALIASES = {"crossentropy": "cross_entropy", "cross-entropy": "cross_entropy",
+            "log_loss": "cross_entropy", "bernoulli": "cross_entropy",
+            "mse": "quadratic", "squared": "quadratic", "least_squares": "quadratic"}
+
+
+def get_cost(name, activation: Activation) -> Cost:
+    """Return the cost called ``name`` for a neuron with ``activation``.
+
+    Parameters
+    ----------
+    name : str or Cost
+        "cross_entropy" or "quadratic" (a :class:`Cost` passes through).
+    activation : Activation
+
+    Returns
+    -------
+    Cost
+    """
+    if isinstance(name, Cost):
+        return name
+    key = str(name).strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in COSTS:
+        raise ValueError(f"unknown cost {name!r}; valid names are: " + ", ".join(COSTS))
+    return COSTS[key](activation)

@@ -1,0 +1,358 @@
+"""The boundary: turn a formula and a frame, or X and y, into checked float arrays.
+
+Every error a user can make with their data is caught here, by name of column or row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
+           "check_binary"]
+
+_MAX_LISTED = 5
+
+
+class DataError(ValueError):
+    """Raised for input data a model cannot be fitted to; the message names the culprit."""
+
+
+@dataclass
+class Design:
+    """A checked design: float arrays plus the names and the recipe to rebuild them.
+
+    Attributes
+    ----------
+    X : numpy.ndarray, shape (n, k)
+        The design matrix, intercept column (if any) first.
+    y : numpy.ndarray, shape (n,)
+        The outcome.
+    names : list of str
+        Term names, as statsmodels gives them (``"Intercept"`` first).
+    yname : str
+        The outcome's name.
+    freq_weights : numpy.ndarray, shape (n,)
+        Frequency weights (ones if none were given).
+    offset : numpy.ndarray, shape (n,)
+        A known term added to z = w·x + b (zeros if none).
+    intercept : bool
+        Whether the first column is the intercept (the bias).
+    rows : pandas.Index
+        Row labels of the input, for error messages.
+    design_info : object or None
+        patsy's DesignInfo, to build the same columns from new data.
+    formula : str or None
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    names: list
+    yname: str
+    freq_weights: np.ndarray
+    offset: np.ndarray
+    intercept: bool
+    rows: pd.Index
+    design_info: object = None
+    formula: str | None = None
+
+    @property
+    def nobs(self):
+        """Return the number of rows."""
+        return self.X.shape[0]
+
+
+def _list_rows(rows, mask):
+    bad = list(rows[np.asarray(mask)])
+    shown = ", ".join(str(r) for r in bad[:_MAX_LISTED])
+    more = f" and {len(bad) - _MAX_LISTED} more" if len(bad) > _MAX_LISTED else ""
+    return f"row{'s' if len(bad) > 1 else ''} {shown}{more}"
+
+
+def _check_missing(frame, what="column"):
+    for col in frame.columns:
+        miss = frame[col].isna().to_numpy()
+        if miss.any():
+            raise DataError(
+                f"{what} {col!r} has {int(miss.sum())} missing value"
+                f"{'s' if miss.sum() > 1 else ''} ({_list_rows(frame.index, miss)}); "
+                "drop or impute them first (e.g. data.dropna(subset=[...]))"
+            )
+
+
+def _check_finite(values, names, rows):
+    bad = ~np.isfinite(values)
+    if bad.any():
+        j = int(np.argmax(bad.any(axis=0)))
+        raise DataError(f"column {names[j]!r} has infinite values ({_list_rows(rows, bad[:, j])})")
+
+
+def _numeric_frame(frame, what):
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype == bool:
+            continue
+        if not pd.api.types.is_numeric_dtype(s):
+            raise DataError(
+                f"{what} {col!r} is not numeric (dtype {s.dtype}); encode it first, or use a "
+                f"formula where it becomes dummy columns (e.g. \"y ~ C({col})\")"
+            )
+    return frame.astype(float)
+
+
+def _as_frame(X, prefix="x"):
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    arr = np.asarray(X)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise DataError(f"X must be a 2-d array (rows are examples), got {arr.ndim} dimensions")
+    frame = pd.DataFrame(arr, columns=[f"{prefix}{j + 1}" for j in range(arr.shape[1])])
+    if arr.dtype == object:
+        # Arrays of mixed objects: convert column by column so a string is named.
+        for col in frame.columns:
+            converted = pd.to_numeric(frame[col], errors="coerce")
+            bad = converted.isna() & frame[col].notna()
+            if bad.any():
+                raise DataError(
+                    f"column {col!r} of X is not numeric: {_list_rows(frame.index, bad)} "
+                    f"hold{'s' if bad.sum() == 1 else ''} {frame[col][bad].iloc[0]!r}"
+                )
+            frame[col] = converted
+    return frame
+
+
+def _formula_columns(formula, data):
+    tokens = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", formula))
+    return [c for c in data.columns if str(c) in tokens]
+
+
+def _check_lengths(n, **named):
+    for name, v in named.items():
+        if v is not None and len(v) != n:
+            raise DataError(f"{name} has {len(v)} rows but the design has {n}")
+
+
+def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
+                freq_weights=None, offset=None):
+    """Build a checked :class:`Design` from a formula and data, or from X and y.
+
+    Parameters
+    ----------
+    formula : str, optional
+        A patsy formula, as statsmodels takes (``"GRADE ~ GPA + TUCE + PSI"``).
+    data : pandas.DataFrame, optional
+        The frame the formula refers to.
+    X : array_like or pandas.DataFrame, optional
+        Inputs, one row per example (used when no formula is given).
+    y : array_like, optional
+        The outcome, one value per row of X.
+    fit_intercept : bool, default True
+        With X and y, add a bias column named ``"Intercept"``.
+    freq_weights : array_like or str, optional
+        Frequency weights (a column name of ``data`` is accepted).
+    offset : array_like or str, optional
+        A known term added to z (a column name of ``data`` is accepted).
+
+    Returns
+    -------
+    Design
+
+    Raises
+    ------
+    DataError
+        Missing or infinite values, non-numeric columns, an empty frame, rows of
+        different lengths, or fewer rows than parameters; each names the column or row.
+    """
+    import patsy
+
+    if formula is not None:
+        if data is None:
+            raise DataError("a formula needs data=, the frame its names refer to")
+        data = pd.DataFrame(data)
+        if data.shape[0] == 0:
+            raise DataError("the data frame is empty (0 rows)")
+        used = _formula_columns(formula, data)
+        _check_missing(data[used])
+        try:
+            ymat, xmat = patsy.dmatrices(formula, data, return_type="dataframe",
+                                         NA_action=patsy.NAAction(NA_types=[]))
+        except patsy.PatsyError as err:
+            raise DataError(f"cannot build the design from formula {formula!r}: {err}") from err
+        if ymat.shape[1] != 1:
+            raise DataError(
+                f"the outcome of {formula!r} expands to {ymat.shape[1]} columns "
+                f"{list(ymat.columns)}; a binary neuron needs one numeric 0/1 column"
+            )
+        rows = data.index
+        names = list(xmat.columns)
+        yname = str(ymat.columns[0])
+        Xv = xmat.to_numpy(dtype=float)
+        yv = ymat.iloc[:, 0].to_numpy(dtype=float)
+        intercept = "Intercept" in names
+        if intercept and names[0] != "Intercept":
+            raise DataError("the intercept must be the first column")
+        design_info = xmat.design_info
+        freq_weights = data[freq_weights] if isinstance(freq_weights, str) else freq_weights
+        offset = data[offset] if isinstance(offset, str) else offset
+    else:
+        if X is None or y is None:
+            raise DataError("give either formula= and data=, or X= and y=")
+        frame = _as_frame(X)
+        if frame.shape[0] == 0:
+            raise DataError("X is empty (0 rows)")
+        if frame.shape[1] == 0 and not fit_intercept:
+            raise DataError("X has no columns and fit_intercept=False: nothing to fit")
+        frame.columns = [str(c) for c in frame.columns]
+        ys = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel(),
+                                                         name="y")
+        if ys.ndim != 1 or len(ys) != len(frame):
+            raise DataError(f"X has {len(frame)} rows but y has {len(ys)}")
+        _check_missing(frame)
+        _check_missing(ys.to_frame(name=str(ys.name or "y")), what="outcome")
+        frame = _numeric_frame(frame, "column")
+        yframe = _numeric_frame(ys.to_frame(name=str(ys.name or "y")), "outcome")
+        rows = frame.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(frame))
+        names = list(frame.columns)
+        if fit_intercept:
+            if "Intercept" in names:
+                raise DataError("X already has a column named 'Intercept'; pass "
+                                "fit_intercept=False or rename it")
+            names = ["Intercept", *names]
+            Xv = np.column_stack([np.ones(len(frame)), frame.to_numpy(dtype=float)])
+        else:
+            Xv = frame.to_numpy(dtype=float)
+        yv = yframe.iloc[:, 0].to_numpy(dtype=float)
+        yname = str(yframe.columns[0])
+        intercept = fit_intercept
+        design_info = None
+
+    n, k = Xv.shape
+    _check_finite(Xv, names, rows)
+    _check_finite(yv[:, None], [yname], rows)
+    fw = _weights(freq_weights, n, "freq_weights", rows)
+    off = _offset(offset, n, rows)
+    if n < k:
+        raise DataError(f"{n} rows are fewer than the {k} parameters {names}: "
+                        "the model is not identified")
+    Xv = np.ascontiguousarray(Xv)
+    return Design(Xv, yv, names, yname, fw, off, intercept, rows, design_info, formula)
+
+
+def _weights(w, n, name, rows):
+    if w is None:
+        return np.ones(n)
+    w = np.asarray(w, dtype=float).ravel()
+    _check_lengths(n, **{name: w})
+    if not np.all(np.isfinite(w)):
+        bad = _list_rows(rows, ~np.isfinite(w))
+        raise DataError(f"{name} has missing or infinite values ({bad})")
+    if np.any(w < 0):
+        raise DataError(f"{name} must be non-negative ({_list_rows(rows, w < 0)})")
+    if not np.any(w > 0):
+        raise DataError(f"{name} are all zero: no data left to fit")
+    return w
+
+
+def _offset(off, n, rows):
+    if off is None:
+        return np.zeros(n)
+    off = np.asarray(off, dtype=float).ravel()
+    _check_lengths(n, offset=off)
+    if not np.all(np.isfinite(off)):
+        bad = _list_rows(rows, ~np.isfinite(off))
+        raise DataError(f"offset has missing or infinite values ({bad})")
+    return off
+
+
+def check_binary(design, cost_name="cross-entropy"):
+    """Raise :class:`DataError` unless every outcome is 0 or 1 (naming the first bad rows)."""
+    y = design.y
+    bad = (y != 0) & (y != 1)
+    if bad.any():
+        first = y[bad][0]
+        raise DataError(
+            f"outcome {design.yname!r} must be 0 or 1 for the {cost_name} cost: "
+            f"{_list_rows(design.rows, bad)} hold{'s' if bad.sum() == 1 else ''} "
+            f"values such as {first:g}"
+        )
+    w = design.freq_weights
+    if (y[w > 0] == y[w > 0][0]).all():
+        raise DataError(f"outcome {design.yname!r} takes only the value {y[w > 0][0]:g}: "
+                        "there is nothing to fit (the MLE of the bias is infinite)")
+
+
+def diagnose_rank(X, names, intercept=True):
+    """Raise :class:`DataError` if the columns of X are linearly dependent.
+
+    Names the cause: a constant column, two identical columns, or the set of
+    columns in an exact linear relation (with the relation itself).
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (n, k)
+    names : list of str
+    intercept : bool
+        Whether column 0 is the intercept.
+    """
+    k = X.shape[1]
+    start = 1 if intercept else 0
+    for j in range(start, k):
+        col = X[:, j]
+        if intercept and np.all(col == col[0]):
+            raise DataError(f"column {names[j]!r} is constant (every value is {col[0]:g}): "
+                            "it cannot be told apart from the intercept (the bias)")
+        if not np.any(col):
+            raise DataError(f"column {names[j]!r} is all zeros")
+    for j in range(k):
+        for m in range(j + 1, k):
+            if np.array_equal(X[:, j], X[:, m]):
+                raise DataError(f"columns {names[j]!r} and {names[m]!r} are identical; drop one")
+    scale = np.sqrt((X * X).sum(axis=0))
+    _, s, vt = np.linalg.svd(X / scale, full_matrices=False)
+    tol = s[0] * max(X.shape) * np.finfo(float).eps * 10
+    null = vt[s <= tol]
+    if null.size == 0:
+        return
+    v = null[-1] / scale
+    v = v / np.abs(v).max()
+    involved = [names[j] for j in np.flatnonzero(np.abs(v) > 1e-8)]
+    j = int(np.argmax(np.abs(v)))
+    terms = [f"{-v[m] / v[j]:+.4g}·{names[m]}" for m in np.flatnonzero(np.abs(v) > 1e-8) if m != j]
+    raise DataError(
+        f"the design is rank deficient (rank {k - len(null)} < {k} columns): columns "
+        f"{involved} are linearly dependent, {names[j]} = {' '.join(terms)}; drop one of them"
+    )
+
+
+def design_matrix_for(design, newdata):
+    """Build the design matrix of ``design`` for new data (a frame, or an array of X columns).
+
+    Parameters
+    ----------
+    design : Design
+    newdata : pandas.DataFrame or array_like
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    import patsy
+
+    if design.design_info is not None:
+        frame = pd.DataFrame(newdata)
+        (mat,) = patsy.build_design_matrices([design.design_info], frame,
+                                             return_type="dataframe")
+        return mat.to_numpy(dtype=float)
+    frame = _numeric_frame(_as_frame(newdata), "column")
+    k = len(design.names) - int(design.intercept)
+    if frame.shape[1] != k:
+        raise DataError(f"newdata has {frame.shape[1]} columns; the model was fitted on {k}")
+    arr = frame.to_numpy(dtype=float)
+    return np.column_stack([np.ones(len(arr)), arr]) if design.intercept else arr

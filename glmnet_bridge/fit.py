@@ -1,0 +1,242 @@
+"""fit_neuron: fit one neuron to data, by maximum likelihood or by the network's cost.
+
+With the cross-entropy cost this is a binomial GLM whose link is the activation's inverse.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .activations import BINARY_ACTIVATIONS, get_activation
+from .costs import get_cost
+from .design import DataError, check_binary, diagnose_rank, make_design
+from .inference import COV_TYPES
+from .results import NeuronFit
+from .separation import check_separation
+from .solvers import (
+    SOLVERS,
+    ConvergenceWarning,
+    Problem,
+    SingularInformation,
+    gradient_descent,
+    lbfgs,
+    newton,
+)
+
+__all__ = ["fit_neuron"]
+
+# The separation LP runs before fitting up to this many cells of X; above it, it
+# runs only when the fit itself shows the signs (no convergence, certain predictions).
+_LP_CELLS = 2_000_000
+_EPOCHS = {"gd": 5000, "sgd": 2000}
+
+
+def _progress(enabled, total, desc):
+    if not enabled:
+        return None, None
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc=desc, leave=False)
+    return bar, bar.update
+
+
+def _start(design, activation):
+    k = design.X.shape[1]
+    beta = np.zeros(k)
+    if design.intercept:
+        ybar = float(np.average(design.y, weights=design.freq_weights))
+        beta[0] = float(activation.link(np.clip(ybar, 1e-6, 1 - 1e-6)))
+    return beta
+
+
+def _history(result, names, total, label):
+    frame = pd.DataFrame(np.vstack(result.betas), columns=names) if result.betas else \
+        pd.DataFrame(columns=names)
+    frame.insert(0, "cost", np.asarray(result.costs, dtype=float) / total)
+    frame.index.name = label
+    return frame
+
+
+def _ill_conditioned(H):
+    d = np.sqrt(np.abs(np.diag(H)))
+    if np.any(d == 0):
+        return True
+    ev = np.linalg.eigvalsh(H / np.outer(d, d))
+    return ev[0] <= ev[-1] * 1e-13
+
+
+def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic", cost=None,
+               solver="newton", lam=0.0, alpha=0.0, standardize=False, cov_type=None,
+               freq_weights=None, offset=None, fit_intercept=True, separation="warn",
+               start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
+               batch_size=None, seed=0, progress=None, fisher_scoring=False):
+    """Fit one neuron z = w·x + b, output σ(z), to a binary outcome.
+
+    With the cross-entropy cost the fit is maximum likelihood: the weights are
+    the coefficients of a binomial GLM with link σ⁻¹ (logistic regression for
+    the sigmoid, probit for Φ) and the bias is its intercept.
+
+    Parameters
+    ----------
+    formula : str, optional
+        A patsy formula as statsmodels takes, e.g. ``"GRADE ~ GPA + TUCE + PSI"``.
+    data : pandas.DataFrame, optional
+        The frame the formula refers to.
+    X, y : array_like or pandas.DataFrame, optional
+        Inputs and outcome, used when no formula is given; a bias column
+        ``"Intercept"`` is added unless ``fit_intercept=False``.
+    activation : str, default "logistic"
+        σ: logistic, probit, cauchit, cloglog or loglog.
+    cost : {"cross_entropy", "quadratic"}, optional
+        Default "cross_entropy" (the likelihood). "quadratic" is chapter 1's
+        cost: nonlinear least squares, not the MLE.
+    solver : {"newton", "lbfgs", "gd", "sgd"}, default "newton"
+        "newton": Newton-Raphson with the observed information (step halving);
+        "lbfgs": scipy's L-BFGS-B; "gd": full-batch gradient descent; "sgd":
+        mini-batch stochastic gradient descent (Nielsen's ``SGD``).
+    lam, alpha : float, default 0.0
+        glmnet's penalty; only lam = 0 (no penalty) is available in this release.
+    standardize : bool, default False
+        glmnet's standardisation (used with a penalty only).
+    cov_type : {"observed", "expected", "sandwich"}, optional
+        Which covariance ``bse`` reports. Default "observed" (statsmodels
+        Logit/Probit); "expected" is R's ``glm`` and statsmodels ``GLM``. The
+        quadratic cost has only "sandwich". Equal for the logistic activation.
+    freq_weights : array_like or str, optional
+        Frequency weights (a column name of ``data`` is accepted).
+    offset : array_like or str, optional
+        A known term added to z.
+    fit_intercept : bool, default True
+        With X and y: fit a bias.
+    separation : {"warn", "raise", "ignore"}, default "warn"
+        What to do when the outcomes are separated (the MLE does not exist).
+    start_params : array_like, optional
+        Starting values (the default: the bias at σ⁻¹(ȳ), weights 0).
+    tol : float, optional
+        Newton/L-BFGS: 1e-10 (relative step / gradient). gd: 1e-9 on the gradient.
+    maxiter : int, optional
+        Newton: 100; L-BFGS: 1000.
+    epochs, eta, batch_size, seed
+        For "gd" and "sgd": epochs (5000 for gd, 2000 for sgd), learning rate η
+        (default 1/L, L the largest eigenvalue of the expected Hessian of the
+        mean cost at the start), mini-batch size (sgd default 10), and the seed of
+        the shuffling.
+    progress : bool, optional
+        Show a progress bar for gd/sgd; by default only when the work is long.
+    fisher_scoring : bool, default False
+        Newton: step with the expected information (Fisher scoring, IRLS) instead of
+        the observed. Same optimum; for non-canonical links it converges linearly,
+        not quadratically. ``cov_type`` chooses the standard errors either way.
+
+    Returns
+    -------
+    NeuronFit
+
+    Raises
+    ------
+    glmnet_bridge.design.DataError
+        Bad data, named by column or row (see :func:`glmnet_bridge.design.make_design`),
+        a non-0/1 outcome, or a rank-deficient design.
+    glmnet_bridge.separation.SeparationError
+        With ``separation="raise"`` when the outcomes are separated.
+    ValueError
+        An unknown activation, cost, solver or covariance type.
+
+    Examples
+    --------
+    >>> import glmnet_bridge as gb
+    >>> fit = gb.fit_neuron("GRADE ~ GPA + TUCE + PSI", data=gb.datasets.load_spector(),
+    ...                     activation="probit")
+    >>> round(fit.params["GPA"], 6)
+    1.62581
+    """
+    act = get_activation(activation)
+    if not act.is_cdf:
+        raise ValueError(
+            f"fit_neuron fits binary outcomes; activation {act.name!r} is not a distribution "
+            "function. Use one of " + ", ".join(BINARY_ACTIVATIONS)
+        )
+    cst = get_cost("cross_entropy" if cost is None else cost, act)
+    if solver not in SOLVERS:
+        raise ValueError(f"unknown solver {solver!r}; valid names are: " + ", ".join(SOLVERS))
+    if lam != 0.0:
+        raise NotImplementedError(
+            "penalised fits (lam > 0: weight decay / ridge, L1 / lasso) are not available in "
+            "this release; fit with lam=0"
+        )
+    if cov_type is None:
+        cov_type = "observed" if cst.is_likelihood else "sandwich"
+    if cov_type not in COV_TYPES:
+        raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {cov_type!r}")
+    if separation not in ("warn", "raise", "ignore"):
+        raise ValueError(f"separation must be 'warn', 'raise' or 'ignore', got {separation!r}")
+
+    design = make_design(formula, data, X, y, fit_intercept=fit_intercept,
+                         freq_weights=freq_weights, offset=offset)
+    check_binary(design, cst.name.replace("_", "-"))
+    problem = Problem(design.X, design.y, design.freq_weights, design.offset, cst)
+    sep = None
+    if cst.is_likelihood and separation != "ignore" and design.X.size <= _LP_CELLS:
+        sep = check_separation(design.X, design.y, design.names, design.freq_weights,
+                               separation)
+    beta0 = _start(design, act) if start_params is None else np.asarray(start_params, float)
+    if beta0.shape != (design.X.shape[1],):
+        raise ValueError(f"start_params needs {design.X.shape[1]} values {design.names}")
+
+    total = float(design.freq_weights.sum())
+    label = "iteration"
+    try:
+        if solver == "newton":
+            res = newton(problem, beta0, tol=1e-10 if tol is None else tol,
+                         maxiter=100 if maxiter is None else maxiter,
+                         expected=fisher_scoring)
+        elif solver == "lbfgs":
+            res = lbfgs(problem, beta0, tol=1e-10 if tol is None else tol,
+                        maxiter=1000 if maxiter is None else maxiter)
+        else:
+            label = "epoch"
+            n_epochs = _EPOCHS[solver] if epochs is None else int(epochs)
+            bs = None if solver == "gd" else (10 if batch_size is None else int(batch_size))
+            long_work = n_epochs * design.nobs > 5_000_000
+            bar, tick = _progress(long_work if progress is None else progress, n_epochs,
+                                  f"{solver} {act.name} neuron")
+            try:
+                res = gradient_descent(problem, beta0, intercept=design.intercept,
+                                       epochs=n_epochs, eta=eta, batch_size=bs,
+                                       tol=1e-9 if tol is None else tol, seed=seed,
+                                       progress=tick)
+            finally:
+                if bar is not None:
+                    bar.close()
+    except SingularInformation as err:
+        diagnose_rank(design.X, design.names, design.intercept)
+        if sep is not None and sep.separated:
+            raise DataError("the fit broke down because of separation: " + sep.message()) \
+                from err
+        raise DataError("the information matrix is singular at the estimate: the weights "
+                        "are not identified from these data") from err
+
+    fit = NeuronFit(design=design, problem=problem, activation=act, cost=cst, solver=solver,
+                    beta=res.beta, cov_type=cov_type, converged=res.converged,
+                    n_iter=res.n_iter, message=res.message,
+                    history=_history(res, design.names, total, label), separation=sep,
+                    hessian=res.hessian,
+                    hessian_kind="expected" if solver == "newton" and fisher_scoring
+                    else "observed")
+    H = fit.information("expected" if cov_type == "expected" else "observed").to_numpy()
+    if _ill_conditioned(H):
+        diagnose_rank(design.X, design.names, design.intercept)
+        if sep is None and cst.is_likelihood and separation != "ignore":
+            fit.separation = check_separation(design.X, design.y, design.names,
+                                              design.freq_weights, separation)
+    elif sep is None and cst.is_likelihood and separation != "ignore" and not res.converged:
+        fit.separation = check_separation(design.X, design.y, design.names,
+                                          design.freq_weights, separation)
+    if (fit.separation is None or not fit.separation.separated) and not res.converged:
+        warnings.warn(f"the {solver} solver did not converge: {res.message}",
+                      ConvergenceWarning, stacklevel=2)
+    return fit
+

@@ -1,0 +1,79 @@
+"""Standard errors: the inverse information (observed or expected) and the sandwich.
+
+Wald statistics and normal-theory intervals, as statsmodels' Logit, Probit and GLM give them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg, stats
+
+__all__ = ["inverse_information", "sandwich", "wald_table", "COV_TYPES"]
+
+#: The covariance estimators a fit can report, and what each is.
+COV_TYPES = {
+    "observed": "inverse observed information (−Hessian of the log-likelihood), "
+                "as statsmodels Logit/Probit",
+    "expected": "inverse expected (Fisher) information, as R's glm and statsmodels GLM",
+    "sandwich": "sandwich A⁻¹BA⁻¹ (HC0), A the Hessian of the cost, B the outer "
+                "product of the per-example gradients",
+}
+
+
+def inverse_information(H):
+    """Return H⁻¹ for a symmetric positive-definite information matrix H.
+
+    Parameters
+    ----------
+    H : numpy.ndarray, shape (k, k)
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, k)
+    """
+    c = linalg.cho_factor(H, check_finite=False)
+    inv = linalg.cho_solve(c, np.eye(H.shape[0]), check_finite=False)
+    return 0.5 * (inv + inv.T)
+
+
+def sandwich(problem, beta, A):
+    """Return the HC0 sandwich covariance A⁻¹ B A⁻¹ of an M-estimator.
+
+    Parameters
+    ----------
+    problem : glmnet_bridge.solvers.Problem
+    beta : numpy.ndarray
+        The estimate.
+    A : numpy.ndarray
+        The Hessian of the total cost at ``beta``.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    z = problem.z(beta)
+    s = problem.cost.dz(problem.y, z)
+    Xs = problem.X * (np.sqrt(problem.f) * s)[:, None]
+    B = Xs.T @ Xs
+    Ainv = inverse_information(A)
+    cov = Ainv @ B @ Ainv
+    return 0.5 * (cov + cov.T)
+
+
+def wald_table(params, bse, alpha=0.05):
+    """Return z statistics, two-sided normal p-values and (1 − alpha) intervals.
+
+    Parameters
+    ----------
+    params, bse : numpy.ndarray
+    alpha : float, default 0.05
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(z, p, lower, upper)``.
+    """
+    z = params / bse
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    q = stats.norm.ppf(1.0 - alpha / 2.0)
+    return z, p, params - q * bse, params + q * bse

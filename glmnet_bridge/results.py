@@ -1,0 +1,373 @@
+"""NeuronFit: a fitted neuron that reads like a statsmodels results object.
+
+The same numbers in both vocabularies: ``params``/``bse`` and ``weights``/``bias``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .costs import CrossEntropy
+from .design import design_matrix_for
+from .inference import COV_TYPES, inverse_information, sandwich, wald_table
+from .solvers import Problem, newton
+
+__all__ = ["NeuronFit", "Summary"]
+
+
+class Summary:
+    """A printable summary: a header of (label, value) pairs, a coefficient table, notes."""
+
+    def __init__(self, title, header, table, notes):
+        self.title, self.header, self.table, self.notes = title, header, table, notes
+
+    def as_text(self):
+        """Return the summary as fixed-width text."""
+        half = (len(self.header) + 1) // 2
+        left, right = self.header[:half], self.header[half:]
+        rows = []
+        for i in range(half):
+            lk, lv = left[i]
+            cell = f"{lk + ':':<22}{lv:>16}"
+            if i < len(right):
+                rk, rv = right[i]
+                cell += f"   {rk + ':':<20}{rv:>16}"
+            rows.append(cell)
+        body = self.table.to_string(float_format=lambda v: f"{v:.4f}")
+        width = max(len(r) for r in rows + body.splitlines())
+        line = "=" * width
+        out = [self.title.center(width), line, *rows, line, body, line]
+        out += [f"[{i + 1}] {n}" for i, n in enumerate(self.notes)]
+        return "\n".join(out)
+
+    def as_html(self):
+        """Return the summary as an HTML fragment."""
+        head = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in self.header)
+        notes = "".join(f"<li>{n}</li>" for n in self.notes)
+        return (f"<h4>{self.title}</h4><table>{head}</table>"
+                + self.table.to_html(float_format=lambda v: f"{v:.4f}")
+                + f"<ol>{notes}</ol>")
+
+    def __str__(self):
+        return self.as_text()
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return self.as_html()
+
+
+class NeuronFit:
+    """A neuron fitted to data: estimates, inference and fit statistics.
+
+    Built by :func:`glmnet_bridge.fit_neuron`; not meant to be made by hand.
+    Names follow statsmodels (``params``, ``bse``, ``llf`` …); ``weights`` and
+    ``bias`` are the same numbers in the network's words.
+
+    Attributes
+    ----------
+    design : glmnet_bridge.design.Design
+    activation : glmnet_bridge.activations.Activation
+    cost : glmnet_bridge.costs.Cost
+    solver : str
+    cov_type : str
+        "observed", "expected" or "sandwich" (see :data:`glmnet_bridge.inference.COV_TYPES`).
+    converged : bool
+    n_iter : int
+        Iterations (Newton, L-BFGS) or epochs (gd, sgd).
+    message : str
+        The solver's last word.
+    history : pandas.DataFrame
+        One row per iteration or epoch: the mean cost and every weight.
+    separation : glmnet_bridge.separation.Separation or None
+        The separation check, when it was run.
+    """
+
+    def __init__(self, *, design, problem, activation, cost, solver, beta, cov_type, converged,
+                 n_iter, message, history, separation=None, hessian=None, hessian_kind=None):
+        self.design = design
+        self._problem = problem
+        self.activation = activation
+        self.cost = cost
+        self.solver = solver
+        self._beta = np.asarray(beta, dtype=float)
+        self.cov_type = cov_type
+        self.converged = bool(converged)
+        self.n_iter = int(n_iter)
+        self.message = message
+        self.history = history
+        self.separation = separation
+        self._hessians = {} if hessian is None else {hessian_kind: hessian}
+
+    # ------------------------------------------------------------------ estimates
+    @property
+    def names(self):
+        """Return the term names."""
+        return list(self.design.names)
+
+    @property
+    def params(self):
+        """Return the estimates as a Series indexed by term (the GLM coefficients β)."""
+        return pd.Series(self._beta, index=self.names, name="params")
+
+    @property
+    def weights(self):
+        """Return the weights w: every estimate but the bias."""
+        p = self.params
+        return p.iloc[1:] if self.design.intercept else p
+
+    @property
+    def bias(self):
+        """Return the bias b (the intercept), or 0.0 for a model without one."""
+        return float(self._beta[0]) if self.design.intercept else 0.0
+
+    # ------------------------------------------------------------------ inference
+    def information(self, kind="observed"):
+        """Return the information matrix at the estimate: the Hessian of the total cost.
+
+        Parameters
+        ----------
+        kind : {"observed", "expected"}
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        if kind not in ("observed", "expected"):
+            raise ValueError("kind must be 'observed' or 'expected'")
+        if kind not in self._hessians:
+            _, _, H = self._problem.evaluate(self._beta, order=2, expected=kind == "expected")
+            self._hessians[kind] = H
+        return pd.DataFrame(self._hessians[kind], index=self.names, columns=self.names)
+
+    def cov_params(self, cov_type=None):
+        """Return the estimated covariance of ``params``.
+
+        Parameters
+        ----------
+        cov_type : {"observed", "expected", "sandwich"}, optional
+            Defaults to the fit's ``cov_type``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        kind = self.cov_type if cov_type is None else cov_type
+        if kind not in COV_TYPES:
+            raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {kind!r}")
+        if kind == "sandwich":
+            A = self.information("observed").to_numpy()
+            cov = sandwich(self._problem, self._beta, A)
+        else:
+            if not self.cost.is_likelihood:
+                raise ValueError(
+                    f"the {self.cost.name} cost is not a likelihood: its inverse Hessian is "
+                    "not a covariance; use cov_type='sandwich'"
+                )
+            cov = inverse_information(self.information(kind).to_numpy())
+        return pd.DataFrame(cov, index=self.names, columns=self.names)
+
+    @cached_property
+    def _cov(self):
+        return self.cov_params().to_numpy()
+
+    @property
+    def bse(self):
+        """Return the standard errors of ``params`` (see ``cov_type``)."""
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="bse")
+
+    @property
+    def tvalues(self):
+        """Return the Wald z statistics params / bse."""
+        return pd.Series(self._beta / self.bse.to_numpy(), index=self.names, name="tvalues")
+
+    @property
+    def pvalues(self):
+        """Return two-sided p-values of the Wald z statistics (normal reference)."""
+        _, p, _, _ = wald_table(self._beta, self.bse.to_numpy())
+        return pd.Series(p, index=self.names, name="pvalues")
+
+    def conf_int(self, alpha=0.05):
+        """Return (1 − alpha) Wald confidence intervals, columns 0 and 1 as statsmodels.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        _, _, lo, hi = wald_table(self._beta, self.bse.to_numpy(), alpha)
+        return pd.DataFrame({0: lo, 1: hi}, index=self.names)
+
+    # ------------------------------------------------------------------ fit statistics
+    def _bernoulli_llf(self, beta):
+        p = self._problem
+        ll = -(p.f @ CrossEntropy(self.activation).terms(p.y, p.z(beta)))
+        return float(ll)
+
+    @cached_property
+    def llf(self):
+        """Return the Bernoulli log-likelihood at the estimate."""
+        return self._bernoulli_llf(self._beta)
+
+    @cached_property
+    def llnull(self):
+        """Return the log-likelihood of the model with only an intercept (and offset)."""
+        p = self._problem
+        ones = np.ones((p.n, 1))
+        null = Problem(ones, p.y, p.f, p.offset, CrossEntropy(self.activation))
+        ybar = np.average(p.y, weights=p.f)
+        start = np.array([float(self.activation.link(np.clip(ybar, 1e-10, 1 - 1e-10)))])
+        res = newton(null, start, tol=1e-12)
+        return -float(null.evaluate(res.beta, order=0)[0])
+
+    @property
+    def deviance(self):
+        """Return the deviance, −2·llf (the saturated Bernoulli model has log-likelihood 0)."""
+        return -2.0 * self.llf
+
+    @property
+    def null_deviance(self):
+        """Return the null model's deviance, −2·llnull."""
+        return -2.0 * self.llnull
+
+    @property
+    def nobs(self):
+        """Return the number of observations: the sum of the frequency weights."""
+        return float(self.design.freq_weights.sum())
+
+    @property
+    def df_model(self):
+        """Return the model degrees of freedom: parameters less the intercept."""
+        return len(self._beta) - int(self.design.intercept)
+
+    @property
+    def df_resid(self):
+        """Return the residual degrees of freedom: nobs less the number of parameters."""
+        return self.nobs - len(self._beta)
+
+    @property
+    def aic(self):
+        """Return Akaike's criterion, −2·llf + 2k."""
+        return -2.0 * self.llf + 2.0 * len(self._beta)
+
+    @property
+    def bic(self):
+        """Return Schwarz's criterion, −2·llf + k·log(nobs) (as R's BIC and statsmodels' Logit)."""
+        return -2.0 * self.llf + np.log(self.nobs) * len(self._beta)
+
+    @property
+    def prsquared(self):
+        """Return McFadden's pseudo-R², 1 − llf/llnull."""
+        return 1.0 - self.llf / self.llnull
+
+    @property
+    def cost_value(self):
+        """Return the mean cost C at the estimate (cross-entropy: −llf/nobs)."""
+        p = self._problem
+        return float(p.f @ self.cost.terms(p.y, p.z(self._beta))) / self.nobs
+
+    # ------------------------------------------------------------------ prediction
+    def predict(self, newdata=None, which="mean", offset=None):
+        """Predict from the fitted neuron.
+
+        Parameters
+        ----------
+        newdata : pandas.DataFrame or array_like, optional
+            New rows (a frame for formula fits; X columns otherwise). Defaults
+            to the data the neuron was fitted to.
+        which : {"mean", "linear"}
+            "mean": the output σ(z) = P(y = 1); "linear": z = w·x + b (+ offset).
+        offset : array_like, optional
+            The offset of the new rows (zeros if not given).
+
+        Returns
+        -------
+        pandas.Series or numpy.ndarray
+            A Series indexed like ``newdata`` when it is a frame.
+        """
+        if which not in ("mean", "linear"):
+            raise ValueError("which must be 'mean' or 'linear'")
+        if newdata is None:
+            z = self._problem.z(self._beta)
+            index = self.design.rows
+        else:
+            X = design_matrix_for(self.design, newdata)
+            z = X @ self._beta + (0.0 if offset is None else np.asarray(offset, float))
+            index = newdata.index if isinstance(newdata, pd.DataFrame) else None
+        out = z if which == "linear" else self.activation(z)
+        return pd.Series(out, index=index, name=which) if index is not None else out
+
+    @property
+    def fittedvalues(self):
+        """Return the fitted outputs σ(z) on the training rows."""
+        return self.predict()
+
+    @property
+    def resid_response(self):
+        """Return y − σ(z) on the training rows."""
+        return pd.Series(self.design.y, index=self.design.rows) - self.fittedvalues
+
+    # ------------------------------------------------------------------ display
+    def describe_model(self):
+        """Return one line naming the model in both vocabularies."""
+        a = self.activation.name
+        if self.cost.is_likelihood:
+            return f"{a} neuron, cross-entropy cost = Binomial GLM with {a} link (MLE)"
+        return f"{a} neuron, {self.cost.name} cost = nonlinear least squares (not the MLE)"
+
+    def summary(self, alpha=0.05):
+        """Return a statsmodels-like summary of the fit.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            For the confidence intervals.
+
+        Returns
+        -------
+        Summary
+            Prints as text; renders as HTML in a notebook.
+        """
+        ci = self.conf_int(alpha)
+        table = pd.DataFrame({
+            "coef": self.params, "std err": self.bse, "z": self.tvalues,
+            "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+        })
+        header = [
+            ("Dep. Variable", self.design.yname),
+            ("Activation", self.activation.name),
+            ("Cost", self.cost.name),
+            ("Solver", self.solver),
+            ("Converged", str(self.converged)),
+            ("Iterations", str(self.n_iter)),
+            ("Covariance", self.cov_type),
+            ("No. Observations", f"{self.nobs:g}"),
+            ("Df Model", str(self.df_model)),
+            ("Df Residuals", f"{self.df_resid:g}"),
+            ("Log-Likelihood", f"{self.llf:.6g}"),
+            ("LL-Null", f"{self.llnull:.6g}"),
+            ("Deviance", f"{self.deviance:.6g}"),
+            ("Pseudo R-squ.", f"{self.prsquared:.4f}"),
+            ("AIC", f"{self.aic:.6g}"),
+            ("BIC", f"{self.bic:.6g}"),
+        ]
+        notes = [f"Model: {self.describe_model()}.",
+                 f"Standard errors: {COV_TYPES[self.cov_type]}."]
+        if not self.cost.is_likelihood:
+            notes.append("Log-likelihood, deviance, AIC and BIC are the Bernoulli likelihood "
+                         "evaluated at the least-squares estimate, for comparison with the MLE.")
+        if self.separation is not None and self.separation.separated:
+            notes.append(self.separation.message())
+        if not self.converged:
+            notes.append(f"The solver did not converge: {self.message}.")
+        return Summary("Neuron fit results", header, table, notes)
+
+    def __repr__(self):
+        return f"<NeuronFit: {self.describe_model()}, nobs={self.nobs:g}>"
+
