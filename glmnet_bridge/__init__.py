@@ -6,6 +6,7 @@ package shows, with numbers, where the two are the same thing and where not.
 
 from . import datasets
 from .activations import Activation, get_activation
+from .compare import Comparison, compare
 from .costs import get_cost
 from .design import DataError
 from .fit import fit_neuron
@@ -28,8 +29,8 @@ from .solvers import ConvergenceWarning
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Circuit", "ConvergenceWarning", "DataError", "Neuron", "NeuronFit",
-    "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
-    "cheese_festival", "datasets", "detect_separation", "fit_neuron", "full_adder",
+    "Activation", "Circuit", "Comparison", "ConvergenceWarning", "DataError", "Neuron",
+    "NeuronFit", "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
+    "cheese_festival", "compare", "datasets", "detect_separation", "fit_neuron", "full_adder",
     "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand",
 ]

@@ -323,7 +323,8 @@ def diagnose_rank(X, names, intercept=True):
     v = null[-1] / scale
     v = v / np.abs(v).max()
     involved = [names[j] for j in np.flatnonzero(np.abs(v) > 1e-8)]
-    j = int(np.argmax(np.abs(v)))
+    # Express the last column of the relation (usually the one added last) by the others.
+    j = int(np.flatnonzero(np.abs(v) > 1e-8)[-1])
     terms = [f"{-v[m] / v[j]:+.4g}·{names[m]}" for m in np.flatnonzero(np.abs(v) > 1e-8) if m != j]
     raise DataError(
         f"the design is rank deficient (rank {k - len(null)} < {k} columns): columns "

@@ -31,7 +31,7 @@ __all__ = ["fit_neuron"]
 # The separation LP runs before fitting up to this many cells of X; above it, it
 # runs only when the fit itself shows the signs (no convergence, certain predictions).
 _LP_CELLS = 2_000_000
-_EPOCHS = {"gd": 5000, "sgd": 2000}
+_EPOCHS = {"gd": 5000, "sgd": 5000}
 
 
 def _progress(enabled, total, desc):
@@ -62,7 +62,7 @@ def _history(result, names, total, label):
 
 def _ill_conditioned(H):
     d = np.sqrt(np.abs(np.diag(H)))
-    if np.any(d == 0):
+    if np.any(d == 0) or not np.all(np.isfinite(H)):
         return True
     ev = np.linalg.eigvalsh(H / np.outer(d, d))
     return ev[0] <= ev[-1] * 1e-13
@@ -120,10 +120,11 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     maxiter : int, optional
         Newton: 100; L-BFGS: 1000.
     epochs, eta, batch_size, seed
-        For "gd" and "sgd": epochs (5000 for gd, 2000 for sgd), learning rate η
-        (default 1/L, L the largest eigenvalue of the expected Hessian of the
-        mean cost at the start), mini-batch size (sgd default 10), and the seed of
-        the shuffling.
+        For "gd" and "sgd": epochs (default 5000; gd stops earlier once the
+        gradient is below ``tol``), learning rate η (default 1/L for gd and 0.3/L
+        for sgd, L the largest eigenvalue of the expected Hessian of the mean cost
+        at the start; sgd decays it geometrically to η/1000), mini-batch size (sgd
+        default 10), and the seed of the shuffling.
     progress : bool, optional
         Show a progress bar for gd/sgd; by default only when the work is long.
     fisher_scoring : bool, default False
@@ -235,7 +236,9 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     elif sep is None and cst.is_likelihood and separation != "ignore" and not res.converged:
         fit.separation = check_separation(design.X, design.y, design.names,
                                           design.freq_weights, separation)
-    if (fit.separation is None or not fit.separation.separated) and not res.converged:
+    # sgd runs a fixed schedule of epochs: it has no convergence criterion to miss.
+    if (fit.separation is None or not fit.separation.separated) and not res.converged \
+            and solver != "sgd":
         warnings.warn(f"the {solver} solver did not converge: {res.message}",
                       ConvergenceWarning, stacklevel=2)
     return fit

@@ -167,7 +167,11 @@ class NeuronFit:
                     f"the {self.cost.name} cost is not a likelihood: its inverse Hessian is "
                     "not a covariance; use cov_type='sandwich'"
                 )
-            cov = inverse_information(self.information(kind).to_numpy())
+            try:
+                cov = inverse_information(self.information(kind).to_numpy())
+            except np.linalg.LinAlgError:
+                # Only after separation or a failed fit: there is no finite covariance.
+                cov = np.full((len(self._beta),) * 2, np.nan)
         return pd.DataFrame(cov, index=self.names, columns=self.names)
 
     @cached_property
@@ -238,7 +242,11 @@ class NeuronFit:
 
     @property
     def nobs(self):
-        """Return the number of observations: the sum of the frequency weights."""
+        """Return the number of observations: the sum of the frequency weights.
+
+        Frequency weights count as repeated rows, so this is statsmodels GLM's
+        ``wnobs`` (its ``nobs`` counts rows); BIC and ``df_resid`` use it, as there.
+        """
         return float(self.design.freq_weights.sum())
 
     @property

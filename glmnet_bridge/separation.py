@@ -65,9 +65,10 @@ class Separation:
         combo = " ".join(f"{v:+.3g}·{k}" for k, v in d.items())
         how = ("every row" if self.kind == "complete"
                else f"{self.n_separated} of {self.nobs} rows")
+        ge, le = (">", "<") if self.kind == "complete" else ("≥", "≤")
         return (
-            f"{self.kind} separation: z = {combo} is ≥ 0 for every y = 1 and ≤ 0 for every "
-            f"y = 0, and predicts {how} perfectly. The maximum-likelihood estimate does not "
+            f"{self.kind} separation: z = {combo} is {ge} 0 for every y = 1 and {le} 0 for "
+            f"every y = 0, and predicts {how} perfectly. The maximum-likelihood estimate does not "
             f"exist: the weights of {self.columns} grow without bound as the fit proceeds, "
             "and the neuron drifts toward a perceptron (σ(c·z) → step as c → ∞). Reported "
             "weights, standard errors and p-values along that direction are meaningless; "
@@ -121,7 +122,17 @@ def detect_separation(X, y, names=None, freq_weights=None, tol=1e-7):
     strict = margin > tol
     if not strict.any():
         return Separation(None, zero, [], 0, int(keep.sum()))
-    kind = "complete" if strict.all() else "quasi-complete"
+    kind = "quasi-complete"
+    # Complete separation: is there a d with every margin strictly positive?
+    # max t subject to A·d ≥ t, −1 ≤ d ≤ 1, t ≤ 1.
+    comp = optimize.linprog(np.r_[np.zeros(k), -1.0], A_ub=np.hstack([-A, np.ones((len(A), 1))]),
+                            b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * k + [(None, 1)],
+                            method="highs")
+    if comp.status == 0 and -comp.fun > tol:
+        kind = "complete"
+        d = comp.x[:k].copy()
+        d[np.abs(d) < tol] = 0.0
+        strict = A @ d > 0
     direction = pd.Series(d / scale, index=names)
     cols = [names[j] for j in np.flatnonzero(d)]
     return Separation(kind, direction, cols, int(strict.sum()), int(A.shape[0]))

@@ -18,6 +18,7 @@ SOLVERS = ("newton", "lbfgs", "gd", "sgd")
 _CHUNK = 4096          # rows per block: keeps a block of X in cache for z, gradient and X'WX
 _LARGE = 100_000       # above this many rows Newton starts from a subsample fit
 _SUBSAMPLE = 20_000
+_SGD_FLOOR = 1e-3    # mini-batch learning rate decays from η to η·_SGD_FLOOR
 
 
 class ConvergenceWarning(UserWarning):
@@ -166,7 +167,15 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
     betas.append(beta.copy())
     converged, message = False, f"no convergence in {maxiter} iterations"
     while it < maxiter:
-        step = _newton_direction(H, g, problem, beta)
+        try:
+            step = _newton_direction(H, g, problem, beta)
+        except SingularInformation:
+            if it == 0:
+                raise
+            # The information vanished along the way: the weights are running off to
+            # infinity (separation). Stop at the last finite iterate.
+            message = "the information matrix became singular: the weights diverge"
+            break
         size = _scaled_step(step, beta)
         if size <= tol:
             # The Newton step from here is below tolerance: take it and stop; the
@@ -299,27 +308,35 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
 
     Full-batch (``batch_size=None``, "gd") or mini-batch ("sgd", Nielsen's
     ``SGD``): each epoch shuffles the rows with the seeded generator and steps
-    once per mini-batch. Inputs are centred and scaled internally (weights are
-    returned on the original scale), which changes the path, not the optimum.
-    Mini-batch steps shrink as η/(1 + epoch/τ) with τ = epochs/20, and the
-    estimate is the average of the iterates over the last half of the epochs
-    (Polyak-Ruppert), so the noise of the steps averages out.
+    once per mini-batch of m rows, w ← w − (η/m)·Σ_batch ∇c. A short last batch
+    is still divided by m, so one epoch moves by η·∇C whatever n mod m is (dividing
+    by its own size, as network.py does, would weight its rows more and move the
+    fixed point). Inputs are centred and scaled internally (weights are returned
+    on the original scale), which changes the path, not the optimum.
+
+    Mini-batch steps decay geometrically from η to η/1000 over the epochs: early
+    epochs travel, late ones average the mini-batch noise away.
 
     Parameters
     ----------
     problem : Problem
+        The data and cost.
     beta0 : numpy.ndarray
+        Starting values.
     intercept : bool, default True
         Whether column 0 is the bias (so other columns may be centred).
     epochs : int, default 5000
+        Passes over the data.
     eta : float, optional
-        Learning rate η; by default 1/L with L the largest eigenvalue of the
-        expected Hessian of C at the start (on the standardised scale).
+        Learning rate η; by default 1/L for full batches and 0.3/L for mini-batches,
+        L the largest eigenvalue of the expected Hessian of C at the start (on the
+        standardised scale).
     batch_size : int, optional
         Mini-batch size m; None for full-batch gradient descent.
     tol : float, default 1e-9
         Full batch: stop when max |∂C/∂w_j| ≤ tol (standardised scale).
     seed : int or numpy.random.Generator, default 0
+        Seeds the shuffling.
     progress : callable, optional
         Called once per epoch with no arguments (e.g. a tqdm ``update``).
 
@@ -334,13 +351,16 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
     b = to_standard(np.array(beta0, dtype=float))
     if eta is None:
         _, _, F = p.evaluate(b, order=2, expected=True)
-        eta = 1.0 / max(np.linalg.eigvalsh(F / total)[-1], 1e-12)
+        L = max(np.linalg.eigvalsh(F / total)[-1], 1e-12)
+        eta = (1.0 if batch_size is None else 0.3) / L
     rng = np.random.default_rng(seed)
+    # Mini-batches are drawn as rows; a frequency weight multiplies a row's gradient.
+    step_scale = total / p.n
     c0, _, _ = p.evaluate(b, order=0)
     costs, betas = [c0], [to_original(b.copy())]
-    converged, message = False, f"stopped after {epochs} epochs"
-    avg, n_avg = np.zeros_like(b), 0
-    tau = max(epochs / 20.0, 1.0)
+    converged = False
+    message = (f"stopped after {epochs} epochs" if batch_size is None
+               else f"ran the fixed schedule of {epochs} epochs")
     epoch = 0
     for epoch in range(1, epochs + 1):
         if batch_size is None:
@@ -351,25 +371,29 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
                 break
             b = b - eta * g / total
         else:
-            rate = eta / (1.0 + epoch / tau)
+            rate = eta * _SGD_FLOOR ** ((epoch - 1) / max(epochs - 1, 1))
+            rate /= batch_size * step_scale
             order = rng.permutation(p.n)
-            for s in range(0, p.n, batch_size):
-                rows = order[s:s + batch_size]
-                zb = Xs[rows] @ b + p.offset[rows]
-                fb = p.f[rows]
-                gb = Xs[rows].T @ (fb * p.cost.dz(p.y[rows], zb))
-                b = b - rate * gb / max(fb.sum(), 1e-300)
-            if epoch > epochs // 2:
-                n_avg += 1
-                avg += (b - avg) / n_avg
-        c, _, _ = p.evaluate(b if batch_size is None or n_avg == 0 else avg, order=0)
+            # A learning rate that is too large sends b to ±inf within an epoch; that
+            # is reported once, below, instead of as a flood of overflow warnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                for s in range(0, p.n, batch_size):
+                    rows = order[s:s + batch_size]
+                    zb = Xs[rows] @ b + p.offset[rows]
+                    b = b - rate * (Xs[rows].T @ (p.f[rows] * p.cost.dz(p.y[rows], zb)))
+            if not np.all(np.isfinite(b)):
+                raise FloatingPointError(
+                    f"gradient descent diverged at epoch {epoch} (learning rate η = {eta:.3g});"
+                    " pass a smaller eta"
+                )
+        c, _, _ = p.evaluate(b, order=0)
         costs.append(c)
-        betas.append(to_original((b if batch_size is None or n_avg == 0 else avg).copy()))
+        betas.append(to_original(b.copy()))
         if progress is not None:
             progress()
-        if not np.isfinite(c):
-            message = "the cost diverged: lower eta"
-            break
-    if batch_size is not None and n_avg:
-        b = avg
+        if not np.isfinite(c) or not np.all(np.isfinite(b)):
+            raise FloatingPointError(
+                f"gradient descent diverged at epoch {epoch} (learning rate η = {eta:.3g}); "
+                "pass a smaller eta"
+            )
     return SolverResult(to_original(b), converged, epoch, message, costs, betas)

@@ -1,0 +1,70 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from glmnet_bridge import cli
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "glmnet_bridge.cli", *args],
+                          capture_output=True, text=True)
+
+
+def test_help_lists_the_three_verbs():
+    out = run("--help")
+    assert out.returncode == 0
+    for verb in ("compare", "train", "report"):
+        assert verb in out.stdout
+
+
+@pytest.mark.parametrize("verb", ["compare", "train", "report"])
+def test_every_verb_has_help(verb, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([verb, "--help"])
+    assert exc.value.code == 0
+    assert "usage: glmnet-bridge " + verb in capsys.readouterr().out
+
+
+def test_console_script_is_installed():
+    import shutil
+    exe = shutil.which("glmnet-bridge") or str(__import__("pathlib").Path(sys.executable)
+                                                 .with_name("glmnet-bridge"))
+    out = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "compare" in out.stdout
+
+
+def test_compare_default_prints_side_by_side_table(spector, capsys):
+    import statsmodels.api as sm
+    assert cli.main(["compare"]) == 0
+    text = capsys.readouterr().out
+    assert "GRADE ~ GPA + TUCE + PSI" in text
+    X = sm.add_constant(spector[["GPA", "TUCE", "PSI"]])
+    logit = sm.Logit(spector["GRADE"], X).fit(disp=0, method="newton", tol=1e-14)
+    probit = sm.Probit(spector["GRADE"], X).fit(disp=0, method="newton", tol=1e-14)
+    # the table shows the neuron weights beside the GLM coefficients, to 6 digits
+    assert f"{logit.params['GPA']:.6g}" in text and f"{probit.params['GPA']:.6g}" in text
+    assert "logistic neuron equals logistic regression" in text
+    assert "quadratic cost is not the MLE" in text
+
+
+def test_compare_on_a_csv_writes_the_table(tmp_path, spector, capsys):
+    src = tmp_path / "in.csv"
+    spector.to_csv(src, index=False)
+    dst = tmp_path / "table.csv"
+    code = cli.main(["compare", "--data", str(src), "--formula", "GRADE ~ GPA + PSI",
+                     "--activations", "logistic", "cloglog", "--solver", "newton",
+                     "--no-quadratic", "--output", str(dst)])
+    assert code == 0
+    table = pd.read_csv(dst)
+    assert set(table["activation"]) == {"logistic", "cloglog"}
+    assert list(table["term"][:3]) == ["Intercept", "GPA", "PSI"]
+    assert table["abs_diff"].max() < 1e-8
+
+
+def test_compare_needs_a_formula_with_data(tmp_path, spector):
+    src = tmp_path / "in.csv"
+    spector.to_csv(src, index=False)
+    with pytest.raises(SystemExit, match="--formula is required"):
+        cli.main(["compare", "--data", str(src)])
