@@ -6,7 +6,7 @@ Every error a user can make with their data is caught here, by name of column or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -27,12 +27,12 @@ class Design:
 
     Attributes
     ----------
-    X : numpy.ndarray, shape (n, k)
-        The design matrix, intercept column (if any) first.
+    inputs : numpy.ndarray, shape (n, p)
+        The input columns x, without the intercept (the network's view).
     y : numpy.ndarray, shape (n,)
         The outcome.
     names : list of str
-        Term names, as statsmodels gives them (``"Intercept"`` first).
+        Term names, as statsmodels gives them (``"Intercept"`` first when present).
     yname : str
         The outcome's name.
     freq_weights : numpy.ndarray, shape (n,)
@@ -40,7 +40,7 @@ class Design:
     offset : numpy.ndarray, shape (n,)
         A known term added to z = w·x + b (zeros if none).
     intercept : bool
-        Whether the first column is the intercept (the bias).
+        Whether the model has a bias (an ``"Intercept"`` column first in ``X``).
     rows : pandas.Index
         Row labels of the input, for error messages.
     design_info : object or None
@@ -48,7 +48,7 @@ class Design:
     formula : str or None
     """
 
-    X: np.ndarray
+    inputs: np.ndarray
     y: np.ndarray
     names: list
     yname: str
@@ -58,11 +58,30 @@ class Design:
     rows: pd.Index
     design_info: object = None
     formula: str | None = None
+    _full: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def X(self):
+        """Return the GLM design matrix: a column of ones first when there is a bias."""
+        if self._full is None:
+            if self.intercept:
+                full = np.empty((self.nobs, self.inputs.shape[1] + 1))
+                full[:, 0] = 1.0
+                full[:, 1:] = self.inputs
+                self._full = full
+            else:
+                self._full = self.inputs
+        return self._full
 
     @property
     def nobs(self):
         """Return the number of rows."""
-        return self.X.shape[0]
+        return self.inputs.shape[0]
+
+    @property
+    def n_params(self):
+        """Return the number of parameters (weights plus bias)."""
+        return len(self.names)
 
 
 def _list_rows(rows, mask):
@@ -193,17 +212,22 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
         rows = data.index
         names = list(xmat.columns)
         yname = str(ymat.columns[0])
-        Xv = xmat.to_numpy(dtype=float)
+        full = np.ascontiguousarray(xmat.to_numpy(dtype=float))
         yv = ymat.iloc[:, 0].to_numpy(dtype=float)
         intercept = "Intercept" in names
         if intercept and names[0] != "Intercept":
             raise DataError("the intercept must be the first column")
+        Xv = full[:, 1:] if intercept else full
         design_info = xmat.design_info
         freq_weights = data[freq_weights] if isinstance(freq_weights, str) else freq_weights
         offset = data[offset] if isinstance(offset, str) else offset
     else:
         if X is None or y is None:
             raise DataError("give either formula= and data=, or X= and y=")
+        fast = _fast_arrays(X, y, fit_intercept, freq_weights, offset)
+        if fast is not None:
+            return fast
+        full = None
         frame = _as_frame(X)
         if frame.shape[0] == 0:
             raise DataError("X is empty (0 rows)")
@@ -225,24 +249,50 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
                 raise DataError("X already has a column named 'Intercept'; pass "
                                 "fit_intercept=False or rename it")
             names = ["Intercept", *names]
-            Xv = np.column_stack([np.ones(len(frame)), frame.to_numpy(dtype=float)])
-        else:
-            Xv = frame.to_numpy(dtype=float)
+        Xv = np.ascontiguousarray(frame.to_numpy(dtype=float))
         yv = yframe.iloc[:, 0].to_numpy(dtype=float)
         yname = str(yframe.columns[0])
         intercept = fit_intercept
         design_info = None
 
-    n, k = Xv.shape
-    _check_finite(Xv, names, rows)
+    return _finish(Xv, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
+                   formula, full)
+
+
+def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
+            formula, full=None):
+    n, k = inputs.shape[0], len(names)
+    # One sum is NaN or ±inf exactly when some entry is (or it overflowed): a fast screen
+    # before the column-by-column check that names the culprit.
+    if not np.isfinite(inputs.sum()):
+        _check_finite(inputs, names[int(intercept):], rows)
     _check_finite(yv[:, None], [yname], rows)
     fw = _weights(freq_weights, n, "freq_weights", rows)
     off = _offset(offset, n, rows)
     if n < k:
         raise DataError(f"{n} rows are fewer than the {k} parameters {names}: "
                         "the model is not identified")
-    Xv = np.ascontiguousarray(Xv)
-    return Design(Xv, yv, names, yname, fw, off, intercept, rows, design_info, formula)
+    return Design(inputs, yv, names, yname, fw, off, intercept, rows, design_info, formula,
+                  full)
+
+
+def _fast_arrays(X, y, fit_intercept, freq_weights, offset):
+    """Numeric, finite ndarray input: no pandas round trip and no copy of X."""
+    if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray)):
+        return None
+    if X.ndim != 2 or y.ndim != 1 or X.dtype.kind not in "fiu" or y.dtype.kind not in "fiub":
+        return None
+    if X.shape[0] != y.shape[0] or X.shape[0] == 0:
+        return None
+    Xf = np.asarray(X, dtype=float)
+    yf = np.asarray(y, dtype=float)
+    if not (np.isfinite(Xf.sum()) and np.isfinite(yf.sum())):
+        return None  # the general path names the culprit
+    names = [f"x{j + 1}" for j in range(Xf.shape[1])]
+    if fit_intercept:
+        names = ["Intercept", *names]
+    rows = pd.RangeIndex(Xf.shape[0])
+    return _finish(Xf, yf, names, "y", freq_weights, offset, fit_intercept, rows, None, None)
 
 
 def _weights(w, n, name, rows):
@@ -283,8 +333,9 @@ def check_binary(design, cost_name="cross-entropy"):
             f"values such as {first:g}"
         )
     w = design.freq_weights
-    if (y[w > 0] == y[w > 0][0]).all():
-        raise DataError(f"outcome {design.yname!r} takes only the value {y[w > 0][0]:g}: "
+    used = y if w.min() > 0 else y[w > 0]
+    if used.min() == used.max():
+        raise DataError(f"outcome {design.yname!r} takes only the value {used[0]:g}: "
                         "there is nothing to fit (the MLE of the bias is infinite)")
 
 

@@ -44,8 +44,7 @@ def _progress(enabled, total, desc):
 
 
 def _start(design, activation):
-    k = design.X.shape[1]
-    beta = np.zeros(k)
+    beta = np.zeros(design.n_params)
     if design.intercept:
         ybar = float(np.average(design.y, weights=design.freq_weights))
         beta[0] = float(activation.link(np.clip(ybar, 1e-6, 1 - 1e-6)))
@@ -178,14 +177,16 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     design = make_design(formula, data, X, y, fit_intercept=fit_intercept,
                          freq_weights=freq_weights, offset=offset)
     check_binary(design, cst.name.replace("_", "-"))
-    problem = Problem(design.X, design.y, design.freq_weights, design.offset, cst)
+    problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cst,
+                      design.intercept)
     sep = None
-    if cst.is_likelihood and separation != "ignore" and design.X.size <= _LP_CELLS:
+    if cst.is_likelihood and separation != "ignore" and \
+            design.nobs * design.n_params <= _LP_CELLS:
         sep = check_separation(design.X, design.y, design.names, design.freq_weights,
                                separation)
     beta0 = _start(design, act) if start_params is None else np.asarray(start_params, float)
-    if beta0.shape != (design.X.shape[1],):
-        raise ValueError(f"start_params needs {design.X.shape[1]} values {design.names}")
+    if beta0.shape != (design.n_params,):
+        raise ValueError(f"start_params needs {design.n_params} values {design.names}")
 
     total = float(design.freq_weights.sum())
     label = "iteration"
@@ -226,7 +227,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                     history=_history(res, design.names, total, label), separation=sep,
                     hessian=res.hessian,
                     hessian_kind="expected" if solver == "newton" and fisher_scoring
-                    else "observed")
+                    else "observed", cost_total=res.value)
     H = fit.information("expected" if cov_type == "expected" else "observed").to_numpy()
     if _ill_conditioned(H):
         diagnose_rank(design.X, design.names, design.intercept)

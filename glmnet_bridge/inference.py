@@ -53,7 +53,7 @@ def sandwich(problem, beta, A):
     """
     z = problem.z(beta)
     s = problem.cost.dz(problem.y, z)
-    Xs = problem.X * (np.sqrt(problem.f) * s)[:, None]
+    Xs = problem.full_X() * (np.sqrt(problem.f) * s)[:, None]
     B = Xs.T @ Xs
     Ainv = inverse_information(A)
     cov = Ainv @ B @ Ainv

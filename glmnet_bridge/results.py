@@ -87,7 +87,8 @@ class NeuronFit:
     """
 
     def __init__(self, *, design, problem, activation, cost, solver, beta, cov_type, converged,
-                 n_iter, message, history, separation=None, hessian=None, hessian_kind=None):
+                 n_iter, message, history, separation=None, hessian=None, hessian_kind=None,
+                 cost_total=None):
         self.design = design
         self._problem = problem
         self.activation = activation
@@ -101,6 +102,8 @@ class NeuronFit:
         self.history = history
         self.separation = separation
         self._hessians = {} if hessian is None else {hessian_kind: hessian}
+        if cost_total is not None and cost.is_likelihood:
+            self.llf = -float(cost_total)  # the solver's last pass was at the estimate
 
     # ------------------------------------------------------------------ estimates
     @property
@@ -223,12 +226,15 @@ class NeuronFit:
     def llnull(self):
         """Return the log-likelihood of the model with only an intercept (and offset)."""
         p = self._problem
-        ones = np.ones((p.n, 1))
-        null = Problem(ones, p.y, p.f, p.offset, CrossEntropy(self.activation))
+        null = Problem(np.empty((p.n, 0)), p.y, p.f, p.offset, CrossEntropy(self.activation),
+                       intercept=True)
         ybar = np.average(p.y, weights=p.f)
-        start = np.array([float(self.activation.link(np.clip(ybar, 1e-10, 1 - 1e-10)))])
-        res = newton(null, start, tol=1e-12)
-        return -float(null.evaluate(res.beta, order=0)[0])
+        b0 = float(self.activation.link(np.clip(ybar, 1e-10, 1 - 1e-10)))
+        if not np.any(p.offset):
+            # Without an offset the null MLE is σ(b) = ȳ exactly.
+            return -float(null.evaluate(np.array([b0]), order=0)[0])
+        res = newton(null, np.array([b0]), tol=1e-12)
+        return -float(res.value)
 
     @property
     def deviance(self):

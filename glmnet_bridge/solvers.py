@@ -6,6 +6,7 @@ information), L-BFGS, and the network way, full-batch and mini-batch gradient de
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,9 +16,10 @@ __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning
            "lbfgs", "gradient_descent", "SOLVERS"]
 
 SOLVERS = ("newton", "lbfgs", "gd", "sgd")
-_CHUNK = 4096          # rows per block: keeps a block of X in cache for z, gradient and X'WX
-_LARGE = 100_000       # above this many rows Newton starts from a subsample fit
-_SUBSAMPLE = 20_000
+_CHUNK = 2048          # rows per block: keeps a block of X in cache for z, gradient and X'WX
+_LARGE = 100_000       # from this many rows Newton starts from a subsample fit
+_SUBSAMPLE = 50_000    # rows of that subsample at most (and a quarter of n at most)
+_REFRESH = 1e-2       # on large data, one full Hessian once chord steps are this small
 _SGD_FLOOR = 1e-3    # mini-batch learning rate decays from η to η·_SGD_FLOOR
 
 
@@ -31,57 +33,104 @@ class SingularInformation(np.linalg.LinAlgError):
 
 @dataclass
 class Problem:
-    """The data and cost of one neuron: X (n, k), y, frequency weights f, offset."""
+    """The data and cost of one neuron: inputs X (n, p), y, frequency weights f, offset.
+
+    With ``intercept=True`` the parameter vector is β = (b, w) and z = b + X·w +
+    offset: the bias is handled in the algebra, so X never needs a column of ones.
+    """
 
     X: np.ndarray
     y: np.ndarray
     f: np.ndarray
     offset: np.ndarray
     cost: object
+    intercept: bool = False
 
     @property
     def n(self):
         """Return the number of rows."""
         return self.X.shape[0]
 
+    @property
+    def k(self):
+        """Return the number of parameters."""
+        return self.X.shape[1] + int(self.intercept)
+
+    def full_X(self):
+        """Return the design with its column of ones (a copy when there is a bias)."""
+        if not self.intercept:
+            return self.X
+        return np.column_stack([np.ones(self.n), self.X])
+
+    def __post_init__(self):
+        self._has_offset = bool(np.any(self.offset))
+
+    def _z(self, X, beta, offset):
+        z = X @ beta[1:] if self.intercept else X @ beta
+        if self.intercept:
+            z += beta[0]
+        if self._has_offset:
+            z += offset
+        return z
+
     def z(self, beta):
-        """Return the weighted inputs z = Xβ + offset."""
-        return self.X @ beta + self.offset
+        """Return the weighted inputs z = b + X·w + offset."""
+        return self._z(self.X, np.asarray(beta, float), self.offset)
 
-    def _block(self, s, beta, order, expected):
-        sl = slice(s, s + _CHUNK) if self.n > _CHUNK else slice(None)
+    def _block(self, sl, beta, order, expected, value, acc):
         X, y, f = self.X[sl], self.y[sl], self.f[sl]
-        z = X @ beta + self.offset[sl]
-        val = f @ self.cost.terms(y, z)
+        z = self._z(X, beta, self.offset[sl])
+        c, d1, d2 = self.cost.derivatives(y, z, order, expected, value)
+        if value:
+            acc["val"] += float(f @ c)
         if order == 0:
-            return val, None, None
-        grad = X.T @ (f * self.cost.dz(y, z))
-        if order == 1:
-            return val, grad, None
-        h = f * self.cost.d2z(y, z, expected=expected)
-        return val, grad, (X * h[:, None]).T @ X
+            return
+        r = f * d1
+        acc["Xr"] += X.T @ r
+        acc["r"] += r.sum()
+        if order == 2:
+            h = f * d2
+            if X.shape[1] >= 64 and h.min() >= 0.0:
+                # Wide blocks: Xs'Xs with Xs = √h·X lets BLAS use syrk, half the flops.
+                Xs = X * np.sqrt(h)[:, None]
+                acc["XhX"] += Xs.T @ Xs
+            else:
+                acc["XhX"] += (X * h[:, None]).T @ X
+            acc["Xh"] += X.T @ h
+            acc["h"] += h.sum()
 
-    def evaluate(self, beta, order=2, expected=False):
+    def evaluate(self, beta, order=2, expected=False, value=True):
         """Return the total cost, its gradient (order ≥ 1) and Hessian (order 2).
 
-        With ``expected=True`` the Hessian is the expected (Fisher) information.
+        Rows are processed in blocks that stay in cache. With ``expected=True``
+        the Hessian is the expected (Fisher) information; with ``value=False``
+        the cost itself is skipped (returned as None).
         """
-        starts = range(0, self.n, _CHUNK) if self.n > _CHUNK else (0,)
-        val, grad, hess = 0.0, 0.0, 0.0
-        for s in starts:
-            v, g, h = self._block(s, beta, order, expected)
-            val += v
-            if order:
-                grad = grad + g
-            if order == 2:
-                hess = hess + h
-        return val, (grad if order else None), (hess if order == 2 else None)
+        beta = np.asarray(beta, dtype=float)
+        blocks = ([slice(s, s + _CHUNK) for s in range(0, self.n, _CHUNK)]
+                  if self.n > 2 * _CHUNK else [slice(None)])
+        acc = {"val": 0.0, "Xr": 0.0, "r": 0.0, "XhX": 0.0, "Xh": 0.0, "h": 0.0}
+        for sl in blocks:
+            self._block(sl, beta, order, expected, value, acc)
+        p = self.X.shape[1]
+        grad = hess = None
+        if order:
+            grad = np.zeros(p) + acc["Xr"]
+            if self.intercept:
+                grad = np.r_[acc["r"], grad]
+        if order == 2:
+            hess = np.zeros((p, p)) + acc["XhX"]
+            if self.intercept:
+                col = np.zeros(p) + acc["Xh"]
+                hess = np.block([[np.array([[acc["h"]]]), col[None, :]],
+                                 [col[:, None], hess]])
+        return (acc["val"] if value else None), grad, hess
 
     def subset(self, rows):
         """Return the problem restricted to ``rows``, weights rescaled to the same total."""
         scale = self.f.sum() / self.f[rows].sum()
         return Problem(np.ascontiguousarray(self.X[rows]), self.y[rows], self.f[rows] * scale,
-                       self.offset[rows], self.cost)
+                       self.offset[rows], self.cost, self.intercept)
 
 
 @dataclass
@@ -95,6 +144,7 @@ class SolverResult:
     costs: list = field(default_factory=list)      # total cost per iteration (start first)
     betas: list = field(default_factory=list)      # β per iteration (start first)
     hessian: np.ndarray | None = None              # Hessian of the total cost at beta
+    value: float | None = None                     # total cost at beta, when computed
 
 
 def _cho_solve(H, g):
@@ -109,44 +159,53 @@ def _scaled_step(step, beta):
     return float(np.max(np.abs(step) / np.maximum(1.0, np.abs(beta))))
 
 
-def _newton_direction(H, g, problem, beta):
+def _newton_direction(H, g, problem, beta, expected):
     try:
         return -_cho_solve(H, g)
     except SingularInformation:
+        if expected is None or expected:
+            raise
         # A non-concave likelihood (cauchit far from the optimum): step along the
         # expected information, which is positive semi-definite everywhere.
-        _, _, F = problem.evaluate(beta, order=2, expected=True)
+        _, _, F = problem.evaluate(beta, order=2, expected=True, value=False)
         return -_cho_solve(F, g)
 
 
-def _line_search(problem, beta, step, f0, g):
+def _line_search(problem, beta, step, f0, g, expected, order):
+    """Halve the step until the cost decreases enough; return β, cost, gradient, H, t.
+
+    The Hessian at the accepted point comes with it when ``order`` is 2.
+    """
     t = 1.0
     slope = float(g @ step)
     for _ in range(40):
         cand = beta + t * step
-        f1, _, _ = problem.evaluate(cand, order=0)
+        f1, g1, H1 = problem.evaluate(cand, order=order, expected=expected)
         if np.isfinite(f1) and f1 <= f0 + 1e-4 * t * slope + 1e-12 * abs(f0):
-            return cand, f1, t
+            return cand, f1, g1, H1, t
         t *= 0.5
-    return beta, f0, 0.0
+    return beta, f0, g, None, 0.0
 
 
 def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=None):
     """Minimise the cost by Newton-Raphson (or Fisher scoring) with step halving.
 
-    For more than 100,000 rows it first fits a 20,000-row subsample, then takes
-    chord steps with that subsample's Hessian (each costs one gradient), and
-    finishes with full Newton steps; the answer is the full-data optimum all the
-    same, only reached with fewer X'WX products.
+    Up to 100,000 rows every step uses the Hessian at the current point. Above
+    that, it first fits a 20,000-row subsample, then takes chord steps with that
+    Hessian (each costs one gradient, X'r, instead of X'WX) and refreshes the
+    Hessian only when the steps stop shrinking fast. The answer is the full-data
+    optimum either way, and the returned Hessian is evaluated there.
 
     Parameters
     ----------
     problem : Problem
+        The data and cost.
     beta0 : numpy.ndarray
         Starting values.
     tol : float, default 1e-10
         Stop when every |Δβ_j| ≤ tol·max(1, |β_j|).
     maxiter : int, default 100
+        At most this many steps.
     expected : bool, default False
         Use the expected information (Fisher scoring) instead of the observed.
     callback : callable, optional
@@ -158,18 +217,33 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
         With ``hessian``, the (observed or expected) Hessian at the returned β.
     """
     beta = np.array(beta0, dtype=float)
-    costs, betas = [], []
-    it = 0
-    if problem.n > _LARGE:
-        beta, it = _subsample_start(problem, beta, tol, maxiter, expected, costs, betas)
-    f0, g, H = problem.evaluate(beta, order=2, expected=expected)
-    costs.append(f0)
-    betas.append(beta.copy())
+    H, fresh, sampled = None, False, False
+    small = problem.n < _LARGE
+    grad_seconds = hess_seconds = 0.0
+    if not small:
+        start = _subsample_fit(problem, beta, maxiter, expected)
+        if start is not None:
+            beta, H, hess_seconds = start
+            sampled = True
+    if H is None:
+        f0, g, H = problem.evaluate(beta, order=2, expected=expected)
+        fresh = True
+    else:
+        clock = time.perf_counter()
+        f0, g, _ = problem.evaluate(beta, order=1, value=False)
+        grad_seconds = time.perf_counter() - clock
+        f0 = np.nan
+    costs, betas = [f0], [beta.copy()]
+    it, last = 0, np.inf
     converged, message = False, f"no convergence in {maxiter} iterations"
     while it < maxiter:
         try:
-            step = _newton_direction(H, g, problem, beta)
+            step = _newton_direction(H, g, problem, beta, expected if fresh else None)
         except SingularInformation:
+            if not fresh:  # a stale Hessian: refresh it here and try again
+                f0, g, H = problem.evaluate(beta, order=2, expected=expected)
+                fresh = True
+                continue
             if it == 0:
                 raise
             # The information vanished along the way: the weights are running off to
@@ -178,61 +252,97 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
             break
         size = _scaled_step(step, beta)
         if size <= tol:
-            # The Newton step from here is below tolerance: take it and stop; the
-            # Hessian at the old point differs from the new one by O(step).
             beta = beta + step
-            converged, message = True, "converged"
             it += 1
-            f0, g, H = problem.evaluate(beta, order=2, expected=expected)
-            costs.append(f0)
-            betas.append(beta.copy())
+            converged, message = True, "converged"
+            if fresh and not small and np.isfinite(f0):
+                # H and the cost were computed one step (≤ tol) away: close enough for
+                # the covariance (relative error ~tol), and it saves a pass over X.
+                costs.append(f0)
+                betas.append(beta.copy())
+                return SolverResult(beta, converged, it, message, costs, betas, H, f0)
             break
-        beta_new, f1, t = _line_search(problem, beta, step, f0, g)
+        if not fresh and (size > 0.25 * last
+                          or (sampled and size < _REFRESH
+                              and _refresh_pays(size, last, tol, grad_seconds, hess_seconds))):
+            # Refresh the Hessian here when the stale one contracts too slowly, or once
+            # close in when that is cheaper than the chord steps it saves: a subsample's
+            # Hessian contracts by ~√(k/m) a step, the full one this near the optimum
+            # by ~size.
+            _, g, H = problem.evaluate(beta, order=2, expected=expected, value=False)
+            f0 = np.nan
+            fresh, sampled = True, False
+            continue
+        if fresh and (small or size > 1e-2):
+            # A Newton step, with step halving. On large data the Hessian is not
+            # recomputed at the new point: it serves the chord steps that follow.
+            beta_new, f1, g1, H1, t = _line_search(problem, beta, step, f0, g, expected,
+                                                   order=2 if small else 1)
+            if t == 0.0:
+                # No decrease along a tiny step: the cost is flat to rounding error here.
+                converged = size < 1e-7
+                message = ("converged (to rounding error)" if converged
+                           else "the line search could not decrease the cost")
+                break
+            beta, f0, g = beta_new, f1, g1
+            if small:
+                H = H1
+            fresh = small
+        else:
+            # A chord step, or a Newton step this close to the optimum, needs no line
+            # search and so no cost: skip that pass over the data.
+            beta = beta + step
+            if last < np.inf and size * size / last <= tol:
+                # The next step should be below tol: evaluate everything here, so the
+                # convergence check and the covariance share one pass.
+                f0, g, H = problem.evaluate(beta, order=2, expected=expected)
+                fresh = True
+            else:
+                clock = time.perf_counter()
+                _, g, _ = problem.evaluate(beta, order=1, value=False)
+                grad_seconds = time.perf_counter() - clock
+                f0, fresh = np.nan, False
         it += 1
-        if t == 0.0:
-            # No decrease along a tiny step: the cost is flat to rounding error here.
-            converged = size < 1e-7
-            message = ("converged (to rounding error)" if converged
-                       else "the line search could not decrease the cost")
-            break
-        beta, f0 = beta_new, f1
-        f0, g, H = problem.evaluate(beta, order=2, expected=expected)
+        last = size
         costs.append(f0)
         betas.append(beta.copy())
         if callback is not None:
             callback(it, f0, beta)
-    return SolverResult(beta, converged, it, message, costs, betas, H)
-
-
-def _subsample_start(problem, beta, tol, maxiter, expected, costs, betas):
-    """Fit a subsample, then take chord steps with its Hessian on the full data."""
-    rng = np.random.default_rng(0)
-    rows = np.sort(rng.choice(problem.n, _SUBSAMPLE, replace=False))
-    sub = problem.subset(rows)
-    try:
-        res = newton(sub, beta, tol=1e-6, maxiter=maxiter, expected=expected)
-    except SingularInformation:
-        return beta, 0  # a subsample can lose a rare level: start over on the full data
-    beta, H = res.beta, res.hessian
-    it = 0
-    last = np.inf
-    for _ in range(20):
-        f0, g, _ = problem.evaluate(beta, order=1)
+    # The covariance needs the Hessian at the answer itself (it may be one step old).
+    f0, _, H = problem.evaluate(beta, order=2, expected=expected)
+    if converged:
         costs.append(f0)
         betas.append(beta.copy())
-        try:
-            step = -_cho_solve(H, g)
-        except SingularInformation:
-            break
-        size = _scaled_step(step, beta)
-        if size > 0.5 * last or size > 1.0:
-            break  # the subsample Hessian is too far from the full one: go to Newton
-        beta = beta + step
-        it += 1
-        if size < 1e-4:
-            break  # close enough that Newton converges in one or two steps
-        last = size
-    return beta, it
+    return SolverResult(beta, converged, it, message, costs, betas, H, f0)
+
+
+def _refresh_pays(size, last, tol, grad_seconds, hess_seconds):
+    """Whether one full Hessian costs less than the chord steps it would save."""
+    rate = min(max(size / last, 1e-6), 0.5) if np.isfinite(last) else 0.1
+    chord_steps = np.log(tol / size) / np.log(rate)
+    return (chord_steps - 2.0) * grad_seconds > hess_seconds
+
+
+def _subsample_fit(problem, beta, maxiter, expected):
+    """Fit a random subsample of at most a quarter of the rows.
+
+    Returns its estimate, its Hessian (weights scaled to the full data) and the
+    estimated seconds of one full-data Hessian, or None if the subsample's
+    information is singular (it can lose a rare level).
+    """
+    rng = np.random.default_rng(0)
+    m = min(_SUBSAMPLE, problem.n // 4)
+    rows = np.sort(rng.choice(problem.n, m, replace=False))
+    sub = problem.subset(rows)
+    clock = time.perf_counter()
+    try:
+        # A rough optimum is enough: the chord steps on the full data refine it.
+        res = newton(sub, beta, tol=1e-4, maxiter=maxiter, expected=expected)
+    except SingularInformation:
+        return None
+    passes = max(len(res.betas), 1)  # each iteration evaluated the Hessian once
+    hess_seconds = (time.perf_counter() - clock) / passes * problem.n / m
+    return res.beta, res.hessian, hess_seconds
 
 
 def lbfgs(problem, beta0, *, tol=1e-10, maxiter=1000, callback=None):
@@ -345,7 +455,7 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
     SolverResult
         ``costs`` and ``betas`` hold the total cost and β after every epoch.
     """
-    Xs, to_original, to_standard = _standardise(problem.X, intercept)
+    Xs, to_original, to_standard = _standardise(problem.full_X(), intercept)
     p = Problem(Xs, problem.y, problem.f, problem.offset, problem.cost)
     total = p.f.sum()
     b = to_standard(np.array(beta0, dtype=float))
