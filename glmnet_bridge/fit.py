@@ -28,9 +28,12 @@ from .solvers import (
 
 __all__ = ["fit_neuron"]
 
-# The separation LP runs before fitting up to this many cells of X; above it, it
-# runs only when the fit itself shows the signs (no convergence, certain predictions).
-_LP_CELLS = 2_000_000
+# The separation LP runs before fitting up to this many cells of X (there it costs
+# about as much as the fit). Above it, a fit that converges to a finite optimum with a
+# positive-definite information is itself the certificate that there is no separation
+# (its score equation Σ λ_i s_i x_i = 0 with every λ_i > 0: Stiemke's alternative to
+# a separating direction), so the LP runs only when the fit fails to converge.
+_LP_CELLS = 10_000
 _EPOCHS = {"gd": 5000, "sgd": 5000}
 
 
@@ -112,6 +115,10 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         With X and y: fit a bias.
     separation : {"warn", "raise", "ignore"}, default "warn"
         What to do when the outcomes are separated (the MLE does not exist).
+        Small designs (≤ 10,000 cells) are checked by Konis' linear program
+        before fitting; larger ones after fitting, by the same program, when the
+        fit does not converge to a finite optimum (a converged fit certifies
+        that there is no separation).
     start_params : array_like, optional
         Starting values (the default: the bias at σ⁻¹(ȳ), weights 0).
     tol : float, optional

@@ -378,6 +378,9 @@ class NeuronFit:
                          "evaluated at the least-squares estimate, for comparison with the MLE.")
         if self.separation is not None and self.separation.separated:
             notes.append(self.separation.message())
+        elif self.separation is None and self.cost.is_likelihood and self.converged:
+            notes.append("Separation: not checked by linear program (a large design); the "
+                         "fit converged to a finite optimum, which certifies there is none.")
         if not self.converged:
             notes.append(f"The solver did not converge: {self.message}.")
         return Summary("Neuron fit results", header, table, notes)

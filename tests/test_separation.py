@@ -82,3 +82,22 @@ def test_overlap_by_one_row_is_not_separation():
     y[0] = 1.0  # x = 1 has y = 1: no line separates any more
     sep = gb.detect_separation(np.column_stack([np.ones(10), X10]), y)
     assert not sep.separated
+
+
+def test_large_separated_data_is_caught_after_the_fit():
+    # Too large for the LP before fitting: the failed fit triggers it.
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(20_000)
+    fit, caught = fit_recording(X=pd.DataFrame({"x": x, "noise": rng.standard_normal(20_000)}),
+                                y=(x > 0.3).astype(float))
+    assert [w.category for w in caught] == [gb.SeparationWarning]
+    assert fit.separation.kind == "complete" and "x" in fit.separation.columns
+    assert not fit.converged
+
+
+def test_large_clean_data_needs_no_lp():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((20_000, 3))
+    y = (rng.random(20_000) < 0.5).astype(float)
+    fit, caught = fit_recording(X=X, y=y)
+    assert caught == [] and fit.converged and fit.separation is None
