@@ -42,6 +42,39 @@ def _compare(args):
     return 0
 
 
+def _report(args):
+    from .compare import compare
+
+    data, source = _load(args.data)
+    formula = args.formula or (SPECTOR_FORMULA if args.data is None else None)
+    if formula is None:
+        raise SystemExit("glmnet-bridge report: --formula is required with --data")
+    cmp = compare(formula, data=data, activations=tuple(args.activations), solver=args.solver,
+                  cov_type=args.cov_type, quadratic=args.quadratic,
+                  title=f"{source}: {formula}  ({len(data)} rows)")
+    path = cmp.report(args.output, title=args.title)
+    print(f"report written to {path}")
+    return 0
+
+
+def _model_options(p):
+    p.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row")
+    p.add_argument("--formula", help=f'a patsy formula (default with the bundled data: '
+                                     f'"{SPECTOR_FORMULA}")')
+    p.add_argument("--activations", nargs="+", default=["logistic", "probit"],
+                   choices=BINARY_ACTIVATIONS, metavar="NAME",
+                   help="activations to fit: " + ", ".join(BINARY_ACTIVATIONS)
+                        + " (default: logistic probit)")
+    p.add_argument("--solver", default="newton", choices=("newton", "lbfgs", "gd", "sgd"),
+                   help="the neuron's solver (default: newton)")
+    p.add_argument("--cov-type", default="expected", choices=("expected", "observed"),
+                   help="information matrix for standard errors (default: expected, as R's "
+                        "glm)")
+    p.add_argument("--quadratic", action=argparse.BooleanOptionalAction, default=True,
+                   help="also show the sigmoid neuron fitted with the quadratic cost "
+                        "(least squares, not the MLE) (default: on)")
+
+
 def _not_yet(verb, what):
     def run(args):
         print(f"glmnet-bridge {verb}: {what} is not available in this release.", file=sys.stderr)
@@ -64,21 +97,7 @@ def build_parser():
         description="Fit one neuron per activation and print its weights beside the "
                     "statsmodels GLM coefficients. With no options: the bundled Spector "
                     f"data, {SPECTOR_FORMULA}.")
-    c.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row")
-    c.add_argument("--formula", help=f'a patsy formula (default with the bundled data: '
-                                     f'"{SPECTOR_FORMULA}")')
-    c.add_argument("--activations", nargs="+", default=["logistic", "probit"],
-                   choices=BINARY_ACTIVATIONS, metavar="NAME",
-                   help="activations to fit: " + ", ".join(BINARY_ACTIVATIONS)
-                        + " (default: logistic probit)")
-    c.add_argument("--solver", default="newton", choices=("newton", "lbfgs", "gd", "sgd"),
-                   help="the neuron's solver (default: newton)")
-    c.add_argument("--cov-type", default="expected", choices=("expected", "observed"),
-                   help="information matrix for standard errors (default: expected, as R's "
-                        "glm)")
-    c.add_argument("--quadratic", action=argparse.BooleanOptionalAction, default=True,
-                   help="also show the sigmoid neuron fitted with the quadratic cost "
-                        "(least squares, not the MLE) (default: on)")
+    _model_options(c)
     c.add_argument("--digits", type=int, default=6, help="significant digits (default: 6)")
     c.add_argument("--output", metavar="table.csv", help="also write the table to a CSV file")
     c.set_defaults(run=_compare)
@@ -88,9 +107,16 @@ def build_parser():
                                      "digits (or MNIST files) and print accuracy per epoch.")
     t.set_defaults(run=_not_yet("train", "network training"))
 
-    r = verbs.add_parser("report", help="write a comparison report (HTML or Markdown)",
-                         description="Write a self-contained comparison report.")
-    r.set_defaults(run=_not_yet("report", "the comparison report"))
+    r = verbs.add_parser(
+        "report", help="write a comparison report (HTML or Markdown)",
+        description="Fit as `compare` does and write a self-contained report: one HTML file "
+                    "with the figures embedded, or Markdown with PNG files beside it. With no "
+                    "options: the bundled Spector data, to report.html.")
+    _model_options(r)
+    r.add_argument("--output", default="report.html", metavar="report.html",
+                   help="where to write it; .html or .md (default: report.html)")
+    r.add_argument("--title", help="the report's heading")
+    r.set_defaults(run=_report)
     return parser
 
 

@@ -112,6 +112,33 @@ class Comparison:
         lines += [f"- {v}" for v in self.verdicts()]
         return "\n".join(lines)
 
+    def to_csv(self, path=None, **kwargs):
+        """Write the table as CSV (or return the text when ``path`` is None)."""
+        return self.table.to_csv(path, index=False, **kwargs)
+
+    def to_latex(self, digits=6, **kwargs):
+        """Return the table as a LaTeX tabular (booktabs), ready for a paper."""
+        t = self.table.copy()
+        t["cost"] = t["cost"].str.replace("_", "-")
+        fmt = {c: (lambda v, d=digits: f"{v:.{d}g}") for c in ("neuron", "glm", "neuron_se",
+                                                              "glm_se")}
+        fmt["abs_diff"] = lambda v: f"{v:.1e}"
+        return t.to_latex(index=False, formatters=fmt, escape=True, **kwargs)
+
+    # Presentation lives a layer up (plots, report); these two are conveniences that
+    # reach for it, so the import is deferred to the call.
+    def plot(self, alpha=0.05):
+        """Return a matplotlib Figure of weights beside coefficients, with intervals."""
+        from .plots import coefficient_plot
+
+        return coefficient_plot(self, alpha=alpha)
+
+    def report(self, path, title=None):
+        """Write a self-contained report (``.html`` or ``.md``); return its path."""
+        from .report import write_report
+
+        return write_report(self, path, title=title)
+
     def __repr__(self):
         return f"<Comparison: {len(self.fits)} fits, max |neuron − GLM| = {self.max_abs_diff:.1e}>"
 

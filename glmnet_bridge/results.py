@@ -13,6 +13,7 @@ import pandas as pd
 from .costs import CrossEntropy
 from .design import design_matrix_for
 from .inference import COV_TYPES, inverse_information, sandwich, wald_table
+from .margins import marginal_effects
 from .solvers import Problem, newton
 
 __all__ = ["NeuronFit", "Summary"]
@@ -326,6 +327,22 @@ class NeuronFit:
     def resid_response(self):
         """Return y − σ(z) on the training rows."""
         return pd.Series(self.design.y, index=self.design.rows) - self.fittedvalues
+
+    def get_margeff(self, at="overall", alpha=0.05):
+        """Return marginal effects ∂P(y = 1)/∂x_j with delta-method standard errors.
+
+        Parameters
+        ----------
+        at : {"overall", "mean"}
+            Average marginal effects, or effects at the mean row.
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        pandas.DataFrame
+            As statsmodels' ``get_margeff(...).summary_frame()``.
+        """
+        return marginal_effects(self, at=at, alpha=alpha)
 
     # ------------------------------------------------------------------ display
     def describe_model(self):
