@@ -40,7 +40,7 @@ def _fmt(v, digits=6):
 
 
 def _table(frame, digits=6, diff_cols=("abs_diff",)):
-    """A frame as header + rows of formatted strings (diffs in scientific notation)."""
+    """Format a frame as header + rows of strings (differences in scientific notation)."""
     rows = []
     for _, r in frame.iterrows():
         rows.append([f"{r[c]:.1e}" if c in diff_cols else _fmt(r[c], digits)
@@ -69,7 +69,7 @@ def _link_comparison(cmp):
 
 def _separation_lines(cmp):
     lines = []
-    for (act, cost), fit in cmp.fits.items():
+    for (act, _), fit in cmp.fits.items():
         if not fit.cost.is_likelihood:
             continue
         sep = fit.separation
