@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test install install-dev lint unit bench clean
+.PHONY: demo test install install-dev lint unit docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,15 @@ lint: install-dev
 unit: install-dev
 	$(BIN)/python -m pytest -q
 
-test: lint unit
+docs: install-dev
+	$(BIN)/python docs/gen_api.py
+	$(BIN)/mkdocs build --strict --quiet
+
+test: lint unit docs
 
 bench: install-dev
 	$(PIP) install -e ".[dev,peers]"
 	$(BIN)/python benchmarks/bench_fit.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist site *.egg-info .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ A sigmoid neuron fitted by maximum likelihood is logistic regression; this
 package shows, with numbers, where the two are the same thing and where not.
 """
 
-from . import datasets
+from . import datasets, plots
 from .activations import Activation, get_activation
 from .compare import Comparison, compare
 from .costs import get_cost
@@ -32,5 +32,5 @@ __all__ = [
     "Activation", "Circuit", "Comparison", "ConvergenceWarning", "DataError", "Neuron",
     "NeuronFit", "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
     "cheese_festival", "compare", "datasets", "detect_separation", "fit_neuron", "full_adder",
-    "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand",
+    "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand", "plots",
 ]
