@@ -10,6 +10,7 @@ from .compare import Comparison, compare
 from .costs import get_cost
 from .design import DataError
 from .fit import fit_neuron
+from .network import Network
 from .neurons import (
     Circuit,
     Neuron,
@@ -29,7 +30,7 @@ from .solvers import ConvergenceWarning
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Circuit", "Comparison", "ConvergenceWarning", "DataError", "Neuron",
+    "Activation", "Circuit", "Comparison", "ConvergenceWarning", "DataError", "Network", "Neuron",
     "NeuronFit", "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
     "cheese_festival", "compare", "datasets", "detect_separation", "fit_neuron", "full_adder",
     "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand", "plots",

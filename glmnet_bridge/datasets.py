@@ -9,7 +9,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["load_spector", "data_path"]
+__all__ = ["load_spector", "load_digits", "load_mnist", "data_path", "Split"]
 
 
 def data_path(name):
@@ -46,3 +46,146 @@ def load_spector():
     with data_path("spector.csv").open("r") as fh:
         frame = pd.read_csv(fh)
     return frame.astype(float)
+
+
+class Split(tuple):
+    """``(train, validation, test)``, each an ``(X, y)`` pair, as Nielsen's ``load_data``."""
+
+    __slots__ = ()
+
+    def __new__(cls, train, validation, test):
+        return super().__new__(cls, (train, validation, test))
+
+    @property
+    def train(self):
+        """Return the training pair (X, y)."""
+        return self[0]
+
+    @property
+    def validation(self):
+        """Return the validation pair (X, y)."""
+        return self[1]
+
+    @property
+    def test(self):
+        """Return the test pair (X, y)."""
+        return self[2]
+
+    def __repr__(self):
+        sizes = ", ".join(f"{name}={len(part[1])}" for name, part in
+                          zip(("train", "validation", "test"), self, strict=True))
+        return f"Split({sizes})"
+
+
+DIGITS_SPLIT = (1197, 300, 300)
+
+
+def load_digits(split=True, scale=True):
+    """Load the bundled handwritten digits: 1,797 real 8×8 images, labels 0–9.
+
+    Alpaydin & Kaynak's optical digits (the UCI test set, as shipped by
+    scikit-learn), nothing downloaded. The split is fixed: a permutation with
+    seed 0 gives 1,197 training, 300 validation and 300 test images.
+
+    Parameters
+    ----------
+    split : bool, default True
+        Return a :class:`Split`; False returns all rows as one ``(X, y)``.
+    scale : bool, default True
+        Pixel counts 0–16 divided by 16, so inputs lie in [0, 1] as MNIST's do.
+
+    Returns
+    -------
+    Split or tuple
+        X has shape (n, 64), float64; y holds int labels.
+    """
+    import numpy as np
+
+    import gzip
+
+    with data_path("digits.csv.gz").open("rb") as fh, gzip.open(fh, "rt") as text:
+        raw = np.loadtxt(text, delimiter=",")
+    X, y = raw[:, :-1], raw[:, -1].astype(int)
+    if scale:
+        X = X / 16.0
+    if not split:
+        return X, y
+    order = np.random.default_rng(0).permutation(len(y))
+    a, b = DIGITS_SPLIT[0], DIGITS_SPLIT[0] + DIGITS_SPLIT[1]
+    parts = (order[:a], order[a:b], order[b:])
+    return Split(*[(X[p], y[p]) for p in parts])
+
+
+def _read_idx(path):
+    import gzip
+    import struct
+
+    import numpy as np
+
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        data = fh.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype_code != 0x08:
+        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
+    shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if arr.size != int(np.prod(shape)):
+        raise ValueError(f"{path}: header says {shape}, file holds {arr.size} values")
+    return arr.reshape(shape)
+
+
+def _find(folder, stem):
+    for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"),
+                 stem.replace("-idx", ".idx") + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"no {stem}[.gz] in {folder}")
+
+
+def load_mnist(path):
+    """Read MNIST from files a user has: the IDX files, or Nielsen's ``mnist.pkl.gz``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A folder holding ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``,
+        ``t10k-images-idx3-ubyte`` and ``t10k-labels-idx1-ubyte`` (each possibly
+        ``.gz``), or the file ``mnist.pkl.gz`` of Nielsen's book (a pickle: load
+        only a file you trust).
+
+    Returns
+    -------
+    Split
+        The book's split: the first 50,000 training images for training, the last
+        10,000 for validation, and the 10,000 test images; X of shape (n, 784)
+        in [0, 1] (float64), y int labels.
+    """
+    import gzip
+    import pickle
+    from pathlib import Path
+
+    import numpy as np
+
+    path = Path(path)
+    if path.is_file():
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as fh:
+            parts = pickle.load(fh, encoding="latin1")
+        return Split(*[(np.asarray(x, dtype=float).reshape(len(x), -1),
+                        np.asarray(t, dtype=int)) for x, t in parts])
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path} is neither the MNIST folder nor mnist.pkl.gz")
+    train_x = _read_idx(_find(path, "train-images-idx3-ubyte"))
+    train_y = _read_idx(_find(path, "train-labels-idx1-ubyte"))
+    test_x = _read_idx(_find(path, "t10k-images-idx3-ubyte"))
+    test_y = _read_idx(_find(path, "t10k-labels-idx1-ubyte"))
+    if len(train_x) != len(train_y) or len(test_x) != len(test_y):
+        raise ValueError("MNIST images and labels differ in number")
+
+    def flat(x):
+        return x.reshape(len(x), -1).astype(float) / 255.0
+
+    n_train = len(train_x) - 10_000 if len(train_x) > 10_000 else len(train_x)
+    return Split((flat(train_x[:n_train]), train_y[:n_train].astype(int)),
+                 (flat(train_x[n_train:]), train_y[n_train:].astype(int)),
+                 (flat(test_x), test_y.astype(int)))
