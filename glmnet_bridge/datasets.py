@@ -54,6 +54,7 @@ class Split(tuple):
     __slots__ = ()
 
     def __new__(cls, train, validation, test):
+        """Hold the three (X, y) pairs."""
         return super().__new__(cls, (train, validation, test))
 
     @property
@@ -99,9 +100,9 @@ def load_digits(split=True, scale=True):
     Split or tuple
         X has shape (n, 64), float64; y holds int labels.
     """
-    import numpy as np
-
     import gzip
+
+    import numpy as np
 
     with data_path("digits.csv.gz").open("rb") as fh, gzip.open(fh, "rt") as text:
         raw = np.loadtxt(text, delimiter=",")

@@ -183,13 +183,16 @@ class Network:
         """Return the mean cost C over the rows, plus (λ/2n)·Σw² when λ > 0."""
         X = self._inputs(X)
         Y = self._targets(y, X.shape[0])
-        zs, acts = self._forward(X)
-        Z, A = zs[-1].astype(float), acts[-1].astype(float)
+        zs, _ = self._forward(X)
+        return self._mean_cost(zs[-1], Y, lmbda, X.shape[0])
+
+    def _mean_cost(self, Z, Y, lmbda, n_train):
+        Z, Y = Z.astype(float), Y.astype(float)
         if self.cost == "log_likelihood":
             c = special.logsumexp(Z, axis=1) - np.sum(Y * Z, axis=1)
         else:
-            c = self._cost.terms(Y.astype(float), Z).sum(axis=1)
-        penalty = 0.5 * lmbda / X.shape[0] * sum(float(np.sum(W * W)) for W in self.weights)
+            c = self._cost.terms(Y, Z).sum(axis=1)
+        penalty = 0.5 * lmbda / n_train * sum(float(np.sum(W * W)) for W in self.weights)
         return float(np.mean(c)) + penalty
 
     def _output_delta(self, Z, A, Y):
@@ -268,14 +271,9 @@ class Network:
 
     def _metrics(self, X, Y, labels, lmbda, n_train):
         zs, acts = self._forward(X)
-        A, Z = acts[-1], zs[-1]
-        if self.cost == "log_likelihood":
-            c = special.logsumexp(Z.astype(float), axis=1) - np.sum(Y * Z, axis=1)
-        else:
-            c = self._cost.terms(Y.astype(float), Z.astype(float)).sum(axis=1)
-        penalty = 0.5 * lmbda / n_train * sum(float(np.sum(W * W)) for W in self.weights)
+        A = acts[-1]
         pred = (A[:, 0] > 0.5).astype(int) if A.shape[1] == 1 else np.argmax(A, axis=1)
-        return float(np.mean(c)) + penalty, float(np.mean(pred == labels))
+        return self._mean_cost(zs[-1], Y, lmbda, n_train), float(np.mean(pred == labels))
 
     def fit(self, X, y, epochs=30, batch_size=10, eta=3.0, lmbda=0.0, validation_data=None,
             verbose=True):
