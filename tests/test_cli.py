@@ -68,3 +68,23 @@ def test_compare_needs_a_formula_with_data(tmp_path, spector):
     spector.to_csv(src, index=False)
     with pytest.raises(SystemExit, match="--formula is required"):
         cli.main(["compare", "--data", str(src)])
+
+
+def test_train_default_recipe_reaches_95_percent(capsys):
+    assert cli.main(["train", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "bundled handwritten digits" in out and "Network([64, 30, 10]" in out
+    acc = float(out.strip().splitlines()[-1].split(":")[1])
+    assert acc >= 0.95
+    assert "validation_accuracy" in out and "\n60 " in out
+
+
+def test_train_options_and_save(tmp_path, capsys):
+    path = tmp_path / "net.npz"
+    assert cli.main(["train", "--quiet", "--epochs", "2", "--sizes", "64", "12", "10",
+                     "--cost", "cross_entropy", "--seed", "3", "--save", str(path)]) == 0
+    import glmnet_bridge as gb
+    net = gb.Network.load(path)
+    assert net.sizes == [64, 12, 10] and net.cost == "cross_entropy"
+    with pytest.raises(SystemExit, match="input layer must have 64"):
+        cli.main(["train", "--quiet", "--sizes", "10", "10"])
