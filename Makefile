@@ -14,7 +14,7 @@ install: $(BIN)/python
 	$(PIP) install -e .
 
 install-dev: $(BIN)/python
-	$(PIP) install -e ".[dev]"
+	$(PIP) install -e ".[dev,peers]"
 
 demo: install
 	$(BIN)/glmnet-bridge compare
@@ -32,8 +32,9 @@ docs: install-dev
 test: lint unit docs
 
 bench: install-dev
-	$(PIP) install -e ".[dev,peers]"
 	$(BIN)/python benchmarks/bench_fit.py
+	$(BIN)/python benchmarks/bench_network.py
+	$(BIN)/python benchmarks/bench_path.py
 
 clean:
 	rm -rf $(VENV) build dist site *.egg-info .pytest_cache .ruff_cache

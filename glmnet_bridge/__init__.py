@@ -4,7 +4,7 @@ A sigmoid neuron fitted by maximum likelihood is logistic regression; this
 package shows, with numbers, where the two are the same thing and where not.
 """
 
-from . import datasets, plots
+from . import datasets, penalties, plots
 from .activations import Activation, get_activation
 from .compare import Comparison, compare
 from .costs import get_cost
@@ -23,6 +23,7 @@ from .neurons import (
     half_adder_circuit,
     nand,
 )
+from .path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
 from .results import NeuronFit
 from .separation import SeparationError, SeparationWarning, detect_separation
 from .solvers import ConvergenceWarning
@@ -30,8 +31,9 @@ from .solvers import ConvergenceWarning
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Circuit", "Comparison", "ConvergenceWarning", "DataError", "Network", "Neuron",
-    "NeuronFit", "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
-    "cheese_festival", "compare", "datasets", "detect_separation", "fit_neuron", "full_adder",
-    "get_activation", "get_cost", "half_adder", "half_adder_circuit", "nand", "plots",
+    "Activation", "CVGlmnet", "Circuit", "Comparison", "ConvergenceWarning", "DataError",
+    "GlmnetPath", "Network", "Neuron", "NeuronFit", "Perceptron", "SeparationError",
+    "SeparationWarning", "add", "adder_circuit", "cheese_festival", "compare", "cv_glmnet",
+    "datasets", "detect_separation", "fit_neuron", "full_adder", "get_activation", "get_cost",
+    "glmnet_path", "half_adder", "half_adder_circuit", "nand", "penalties", "plots",
 ]

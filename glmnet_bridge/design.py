@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
-           "check_binary"]
+           "check_binary", "column_sd"]
 
 _MAX_LISTED = 5
 
@@ -159,7 +159,7 @@ def _check_lengths(n, **named):
 
 
 def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
-                freq_weights=None, offset=None):
+                freq_weights=None, offset=None, wide=False):
     """Build a checked :class:`Design` from a formula and data, or from X and y.
 
     Parameters
@@ -178,6 +178,8 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
         Frequency weights (a column name of ``data`` is accepted).
     offset : array_like or str, optional
         A known term added to z (a column name of ``data`` is accepted).
+    wide : bool, default False
+        Allow fewer rows than parameters (a penalised fit is identified anyway).
 
     Returns
     -------
@@ -224,7 +226,7 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
     else:
         if X is None or y is None:
             raise DataError("give either formula= and data=, or X= and y=")
-        fast = _fast_arrays(X, y, fit_intercept, freq_weights, offset)
+        fast = _fast_arrays(X, y, fit_intercept, freq_weights, offset, wide)
         if fast is not None:
             return fast
         full = None
@@ -256,11 +258,11 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
         design_info = None
 
     return _finish(Xv, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
-                   formula, full)
+                   formula, full, wide)
 
 
 def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
-            formula, full=None):
+            formula, full=None, wide=False):
     n, k = inputs.shape[0], len(names)
     # One sum is NaN or ±inf exactly when some entry is (or it overflowed): a fast screen
     # before the column-by-column check that names the culprit.
@@ -269,14 +271,14 @@ def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, des
     _check_finite(yv[:, None], [yname], rows)
     fw = _weights(freq_weights, n, "freq_weights", rows)
     off = _offset(offset, n, rows)
-    if n < k:
+    if n < k and not wide:
         raise DataError(f"{n} rows are fewer than the {k} parameters {names}: "
                         "the model is not identified")
     return Design(inputs, yv, names, yname, fw, off, intercept, rows, design_info, formula,
                   full)
 
 
-def _fast_arrays(X, y, fit_intercept, freq_weights, offset):
+def _fast_arrays(X, y, fit_intercept, freq_weights, offset, wide):
     """Numeric, finite ndarray input: no pandas round trip and no copy of X."""
     if not (isinstance(X, np.ndarray) and isinstance(y, np.ndarray)):
         return None
@@ -292,7 +294,8 @@ def _fast_arrays(X, y, fit_intercept, freq_weights, offset):
     if fit_intercept:
         names = ["Intercept", *names]
     rows = pd.RangeIndex(Xf.shape[0])
-    return _finish(Xf, yf, names, "y", freq_weights, offset, fit_intercept, rows, None, None)
+    return _finish(Xf, yf, names, "y", freq_weights, offset, fit_intercept, rows, None, None,
+                   None, wide)
 
 
 def _weights(w, n, name, rows):
@@ -337,6 +340,16 @@ def check_binary(design, cost_name="cross-entropy"):
     if used.min() == used.max():
         raise DataError(f"outcome {design.yname!r} takes only the value {used[0]:g}: "
                         "there is nothing to fit (the MLE of the bias is infinite)")
+
+
+def column_sd(design):
+    """Return the population SDs (divisor Σf, frequency-weighted) of the input columns.
+
+    This is the scale glmnet standardises by.
+    """
+    f = design.freq_weights / design.freq_weights.sum()
+    mean = f @ design.inputs
+    return np.sqrt(np.maximum(f @ (design.inputs - mean) ** 2, 0.0))
 
 
 def diagnose_rank(X, names, intercept=True):

@@ -12,8 +12,9 @@ import pandas as pd
 
 from .activations import BINARY_ACTIVATIONS, get_activation
 from .costs import get_cost
-from .design import DataError, check_binary, diagnose_rank, make_design
+from .design import DataError, check_binary, column_sd, diagnose_rank, make_design
 from .inference import COV_TYPES
+from .penalized import elastic_net, penalty_weights
 from .results import NeuronFit
 from .separation import check_separation
 from .solvers import (
@@ -74,7 +75,8 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                solver="newton", lam=0.0, alpha=0.0, standardize=False, cov_type=None,
                freq_weights=None, offset=None, fit_intercept=True, separation="warn",
                start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
-               batch_size=None, seed=0, progress=None, fisher_scoring=False):
+               batch_size=None, seed=0, progress=None, fisher_scoring=False,
+               penalty_factor=None, penalize_bias=False):
     """Fit one neuron z = w·x + b, output σ(z), to a binary outcome.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
@@ -100,9 +102,15 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         "lbfgs": scipy's L-BFGS-B; "gd": full-batch gradient descent; "sgd":
         mini-batch stochastic gradient descent (Nielsen's ``SGD``).
     lam, alpha : float, default 0.0
-        glmnet's penalty; only lam = 0 (no penalty) is available in this release.
+        glmnet's elastic net: minimise −loglik/n + lam·Σ_j v_j·((1 − alpha)/2·w_j² +
+        alpha·|w_j|), bias unpenalised (alpha = 0 ridge, 1 lasso). See
+        :mod:`glmnet_bridge.penalties` for the conversions from Nielsen's λ,
+        statsmodels, scikit-learn and R's nnet. Solved by proximal Newton with
+        coordinate descent (``solver="newton"``), L1 kinks exactly.
     standardize : bool, default False
-        glmnet's standardisation (used with a penalty only).
+        glmnet's standardisation: penalise w_j·s_j, s_j the population SD of column
+        j; weights are reported on the original scale either way. (glmnet's own
+        default is True.)
     cov_type : {"observed", "expected", "sandwich"}, optional
         Which covariance ``bse`` reports. Default "observed" (statsmodels
         Logit/Probit); "expected" is R's ``glm`` and statsmodels ``GLM``. The
@@ -133,6 +141,10 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         default 10), and the seed of the shuffling.
     progress : bool, optional
         Show a progress bar for gd/sgd; by default only when the work is long.
+    penalty_factor : array_like, optional
+        glmnet's ``penalty.factor``: v_j ≥ 0 per weight (0 leaves a weight unpenalised).
+    penalize_bias : bool, default False
+        Penalise the bias too, as R's nnet ``decay`` does (glmnet never does).
     fisher_scoring : bool, default False
         Newton: step with the expected information (Fisher scoring, IRLS) instead of
         the observed. Same optimum; for non-canonical links it converges linearly,
@@ -169,23 +181,29 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     cst = get_cost("cross_entropy" if cost is None else cost, act)
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; valid names are: " + ", ".join(SOLVERS))
-    if lam != 0.0:
-        raise NotImplementedError(
-            "penalised fits (lam > 0: weight decay / ridge, L1 / lasso) are not available in "
-            "this release; fit with lam=0"
-        )
+    penalised = lam != 0.0
+    if penalised:
+        if solver != "newton":
+            raise ValueError("penalised fits use solver='newton' (proximal Newton with "
+                             "coordinate descent, exact for the L1 kink)")
+        if not cst.is_likelihood:
+            raise ValueError("penalties apply to the likelihood: use the cross-entropy cost")
     if cov_type is None:
-        cov_type = "observed" if cst.is_likelihood else "sandwich"
+        cov_type = "observed" if cst.is_likelihood and not penalised else "sandwich"
     if cov_type not in COV_TYPES:
         raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {cov_type!r}")
     if separation not in ("warn", "raise", "ignore"):
         raise ValueError(f"separation must be 'warn', 'raise' or 'ignore', got {separation!r}")
 
     design = make_design(formula, data, X, y, fit_intercept=fit_intercept,
-                         freq_weights=freq_weights, offset=offset)
+                         freq_weights=freq_weights, offset=offset, wide=penalised)
     check_binary(design, cst.name.replace("_", "-"))
     problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cst,
                       design.intercept)
+    if penalised:
+        return _fit_penalised(design, problem, act, cst, lam, alpha, standardize,
+                              penalty_factor, penalize_bias, cov_type, start_params, tol,
+                              maxiter)
     sep = None
     if cst.is_likelihood and separation != "ignore" and \
             design.nobs * design.n_params <= _LP_CELLS:
@@ -251,3 +269,30 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                       ConvergenceWarning, stacklevel=2)
     return fit
 
+
+
+def _fit_penalised(design, problem, act, cst, lam, alpha, standardize, penalty_factor,
+                   penalize_bias, cov_type, start_params, tol, maxiter):
+    scale = column_sd(design) if standardize else None
+    if scale is not None and np.any(scale == 0):
+        j = int(np.argmin(scale))
+        raise DataError(f"column {design.names[j + int(design.intercept)]!r} is constant: "
+                        "it cannot be standardised")
+    pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale, penalty_factor,
+                         penalize_bias)
+    beta0 = _start(design, act) if start_params is None else np.asarray(start_params, float)
+    res = elastic_net(problem, beta0, pw, tol=1e-10 if tol is None else tol,
+                      maxiter=200 if maxiter is None else maxiter,
+                      expected=act.name == "cauchit")
+    if not res.converged:
+        warnings.warn(f"the penalised fit did not converge: {res.message}",
+                      ConvergenceWarning, stacklevel=3)
+    penalty = {"lam": float(lam), "alpha": float(alpha), "standardize": bool(standardize),
+               "weights": pw, "penalize_bias": bool(penalize_bias)}
+    total = float(design.freq_weights.sum())
+    return NeuronFit(design=design, problem=problem, activation=act, cost=cst, solver="newton",
+                     beta=res.beta, cov_type=cov_type, converged=res.converged,
+                     n_iter=res.n_iter, message=res.message,
+                     history=_history(res, design.names, total, "iteration"),
+                     hessian=res.hessian, hessian_kind="observed", cost_total=res.value,
+                     penalty=penalty)

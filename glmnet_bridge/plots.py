@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 
 from .activations import get_activation
 
-__all__ = ["activation_gallery", "sigmoid_limit", "coefficient_plot", "sgd_trajectory",
+__all__ = ["activation_gallery", "sigmoid_limit", "coefficient_plot", "sgd_trajectory", "path_plot",
+           "cv_plot",
            "cost_curve", "probability_curves"]
 
 GALLERY = ("step", "logistic", "probit", "cauchit", "cloglog", "loglog")
@@ -218,5 +219,65 @@ def probability_curves(fit_a, fit_b):
     ax.set_xlabel(f"z of the {fit_a.activation.name} fit")
     ax.set_ylabel("P(y = 1)")
     ax.set_title("Both fits along one linear predictor")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def path_plot(path, xvar="lambda"):
+    """Plot coefficient paths as glmnet's ``plot``: each weight against log λ or ‖w‖₁.
+
+    Parameters
+    ----------
+    path : glmnet_bridge.path.GlmnetPath
+    xvar : {"lambda", "norm"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if xvar not in ("lambda", "norm"):
+        raise ValueError("xvar must be 'lambda' or 'norm'")
+    start = int(path.design.intercept)
+    W = path.coefs.iloc[:, start:]
+    x = np.log(path.lambdas) if xvar == "lambda" else np.abs(W).sum(axis=1).to_numpy()
+    fig, axes = _figure(width=7.0, height=4.4)
+    ax = axes[0, 0]
+    for name in W.columns:
+        ax.plot(x, W[name].to_numpy(), lw=1.2, label=name)
+    ax.axhline(0, color="grey", lw=0.6)
+    ax.set_xlabel("log λ" if xvar == "lambda" else "L1 norm of the weights")
+    ax.set_ylabel("coefficient (original scale)")
+    top = ax.secondary_xaxis("top")
+    ticks = np.linspace(0, len(x) - 1, min(6, len(x))).astype(int)
+    top.set_xticks(x[ticks], [str(d) for d in path.df[ticks]])
+    top.set_xlabel(f"nonzero weights (df) — {path.activation} neuron, alpha = {path.alpha:g}, "
+                   f"{len(x)} values of λ", fontsize=9)
+    if len(W.columns) <= 12:
+        ax.legend(fontsize=7, loc="best")
+    return fig
+
+
+def cv_plot(cv):
+    """Plot cross-validated loss against log λ with ±1 SE bars, like ``plot.cv.glmnet``.
+
+    Parameters
+    ----------
+    cv : glmnet_bridge.path.CVGlmnet
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, axes = _figure(width=7.0, height=4.4)
+    ax = axes[0, 0]
+    x = np.log(cv.lambdas)
+    ax.errorbar(x, cv.cvm, yerr=cv.cvsd, fmt="o", ms=3, color="tab:red", ecolor="grey",
+                elinewidth=0.8, capsize=2)
+    ax.axvline(np.log(cv.lambda_min), ls="--", color="black", lw=0.8, label="lambda_min")
+    ax.axvline(np.log(cv.lambda_1se), ls=":", color="black", lw=0.8, label="lambda_1se")
+    label = {"deviance": "binomial deviance", "class": "misclassification error",
+             "auc": "AUC", "mse": "mean squared error"}[cv.type_measure]
+    ax.set_xlabel("log λ")
+    ax.set_ylabel(f"cross-validated {label}")
     ax.legend(fontsize=8)
     return fig

@@ -89,7 +89,7 @@ class NeuronFit:
 
     def __init__(self, *, design, problem, activation, cost, solver, beta, cov_type, converged,
                  n_iter, message, history, separation=None, hessian=None, hessian_kind=None,
-                 cost_total=None):
+                 cost_total=None, penalty=None):
         self.design = design
         self._problem = problem
         self.activation = activation
@@ -103,6 +103,7 @@ class NeuronFit:
         self.history = history
         self.separation = separation
         self._hessians = {} if hessian is None else {hessian_kind: hessian}
+        self.penalty = penalty
         if cost_total is not None and cost.is_likelihood:
             self.llf = -float(cost_total)  # the solver's last pass was at the estimate
 
@@ -162,6 +163,8 @@ class NeuronFit:
         kind = self.cov_type if cov_type is None else cov_type
         if kind not in COV_TYPES:
             raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {kind!r}")
+        if self.penalty is not None:
+            return self._penalised_cov(kind)
         if kind == "sandwich":
             A = self.information("observed").to_numpy()
             cov = sandwich(self._problem, self._beta, A)
@@ -177,6 +180,62 @@ class NeuronFit:
                 # Only after separation or a failed fit: there is no finite covariance.
                 cov = np.full((len(self._beta),) * 2, np.nan)
         return pd.DataFrame(cov, index=self.names, columns=self.names)
+
+    def _penalised_cov(self, kind):
+        if self.penalty["alpha"] > 0:
+            raise ValueError(
+                "a lasso (alpha > 0) fit has no honest standard errors: the selection is part "
+                "of the estimator. Use fit.relaxed() for a refit on the selected weights "
+                "(its p-values are optimistic after selection)"
+            )
+        if kind != "sandwich":
+            raise ValueError("a ridge fit reports the sandwich covariance of the penalised "
+                             "estimator only (cov_type='sandwich')")
+        n = float(self.design.freq_weights.sum())
+        A = self.information("observed").to_numpy() + n * np.diag(self.penalty["weights"].l2)
+        cov = sandwich(self._problem, self._beta, A)
+        return pd.DataFrame(cov, index=self.names, columns=self.names)
+
+    @property
+    def objective(self):
+        """Return the minimised objective: −loglik/n plus the penalty (if any)."""
+        value = -self.llf / self.nobs
+        if self.penalty is not None:
+            value += self.penalty["weights"].value(self._beta)
+        return value
+
+    def relaxed(self, **kwargs):
+        """Refit without penalty on the weights a lasso selected ("relaxed lasso").
+
+        Warns that the refit's p-values ignore the selection and are optimistic.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`glmnet_bridge.fit_neuron` (e.g. ``cov_type``).
+
+        Returns
+        -------
+        NeuronFit
+        """
+        import warnings
+
+        from .fit import fit_neuron
+
+        if self.penalty is None:
+            raise ValueError("relaxed() refits a penalised fit; this one has no penalty")
+        d = self.design
+        start = int(d.intercept)
+        keep = np.flatnonzero(self._beta[start:] != 0)
+        warnings.warn(
+            f"relaxed refit on the {keep.size} selected weights: its standard errors and "
+            "p-values treat the selection as fixed and are optimistic (post-selection "
+            "inference)", UserWarning, stacklevel=2)
+        X = pd.DataFrame(d.inputs[:, keep], columns=[d.names[start + j] for j in keep],
+                         index=d.rows)
+        return fit_neuron(X=X, y=pd.Series(d.y, name=d.yname, index=d.rows),
+                          activation=self.activation, fit_intercept=d.intercept,
+                          freq_weights=d.freq_weights, offset=d.offset, **kwargs)
 
     @cached_property
     def _cov(self):
@@ -365,11 +424,15 @@ class NeuronFit:
         Summary
             Prints as text; renders as HTML in a notebook.
         """
-        ci = self.conf_int(alpha)
-        table = pd.DataFrame({
-            "coef": self.params, "std err": self.bse, "z": self.tvalues,
-            "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
-        })
+        lasso = self.penalty is not None and self.penalty["alpha"] > 0
+        if lasso:
+            table = pd.DataFrame({"coef": self.params})
+        else:
+            ci = self.conf_int(alpha)
+            table = pd.DataFrame({
+                "coef": self.params, "std err": self.bse, "z": self.tvalues,
+                "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+            })
         header = [
             ("Dep. Variable", self.design.yname),
             ("Activation", self.activation.name),
@@ -388,14 +451,31 @@ class NeuronFit:
             ("AIC", f"{self.aic:.6g}"),
             ("BIC", f"{self.bic:.6g}"),
         ]
-        notes = [f"Model: {self.describe_model()}.",
-                 f"Standard errors: {COV_TYPES[self.cov_type]}."]
+        notes = [f"Model: {self.describe_model()}."]
+        if self.penalty is not None:
+            pen = self.penalty
+            header.insert(7, ("Penalty", f"lam={pen['lam']:.4g}, alpha={pen['alpha']:g}"))
+            cols = "standardised" if pen["standardize"] else "raw"
+            notes.append(f"Penalised fit (glmnet's objective, {cols} columns): the estimate "
+                         "is biased toward 0 by design.")
+            if lasso:
+                notes.append("No standard errors or p-values for a lasso fit: selection is part "
+                             "of the estimator. fit.relaxed() refits the selected weights "
+                             "(optimistic p-values).")
+            else:
+                notes.append("Standard errors: sandwich of the penalised estimator, "
+                             "(H + nΛ)⁻¹ B (H + nΛ)⁻¹ with H the observed information and Λ "
+                             "the ridge weights; they describe the spread of the biased "
+                             "estimator, not a confidence interval for the unpenalised one.")
+        else:
+            notes.append(f"Standard errors: {COV_TYPES[self.cov_type]}.")
         if not self.cost.is_likelihood:
             notes.append("Log-likelihood, deviance, AIC and BIC are the Bernoulli likelihood "
                          "evaluated at the least-squares estimate, for comparison with the MLE.")
         if self.separation is not None and self.separation.separated:
             notes.append(self.separation.message())
-        elif self.separation is None and self.cost.is_likelihood and self.converged:
+        elif self.separation is None and self.cost.is_likelihood and self.converged \
+                and self.penalty is None:
             notes.append("Separation: not checked by linear program (a large design); the "
                          "fit converged to a finite optimum, which certifies there is none.")
         if not self.converged:

@@ -148,9 +148,12 @@ def test_errors_are_value_errors(df):
     assert issubclass(gb.SeparationError, ValueError)
 
 
-def test_penalty_is_refused_clearly_until_available(df):
-    with pytest.raises(NotImplementedError, match="penalised fits"):
-        gb.fit_neuron(F, data=df, lam=0.1)
+def test_wide_data_is_refused_without_a_penalty_and_fitted_with_one(df):
+    small = df.iloc[:3]
+    with pytest.raises(gb.DataError, match="fewer than the 4 parameters"):
+        gb.fit_neuron(F, data=small)
+    fit = gb.fit_neuron(F, data=df.iloc[:3].assign(GRADE=[0.0, 1.0, 0.0]), lam=0.5, alpha=0.0)
+    assert fit.converged
 
 
 def test_many_bad_rows_are_summarised(df):
