@@ -183,6 +183,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         lams = lambda_sequence(grad[1:], scale, alpha, n, p, nlambda, lambda_min_ratio,
                                penalty_factor)
     rows, devs, conv = [], [], []
+    start = None  # (cost, gradient, Hessian) at beta, handed from one λ to the next
     bar = None
     if progress or (progress is None and design.nobs * len(lams) > 5e6):
         from tqdm.auto import tqdm
@@ -193,8 +194,10 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         for i, lam in enumerate(lams):
             pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale,
                                  penalty_factor)
-            res = elastic_net(problem, beta, pw, tol=tol, expected=act.name == "cauchit")
+            res = elastic_net(problem, beta, pw, tol=tol, expected=act.name == "cauchit",
+                              start=start, reuse_hessian=True)
             beta = res.beta
+            start = (res.value, res.gradient, res.hessian)
             rows.append(beta.copy())
             devs.append(2.0 * res.value)
             conv.append(res.converged)
