@@ -11,13 +11,19 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .activations import get_activation
+from .costs import default_cost, get_cost
 from .fit import fit_neuron
 
 __all__ = ["compare", "Comparison", "glm_oracle"]
 
 
-def glm_oracle(design, activation, cov_type="expected"):
-    """Fit statsmodels ``GLM(Binomial(link))`` to a design, tightly.
+def glm_oracle(design, activation, cov_type="expected", family="binomial"):
+    """Fit the statsmodels model a neuron claims to be, tightly.
+
+    Binomial: ``GLM(Binomial(link))``, IRLS then Newton from its answer (the
+    defaults stop ~1e-6 short for non-canonical links); Poisson: ``GLM(Poisson())``;
+    Gaussian: ``OLS``.
 
     Parameters
     ----------
@@ -25,18 +31,33 @@ def glm_oracle(design, activation, cov_type="expected"):
     activation : glmnet_bridge.activations.Activation
     cov_type : {"expected", "observed"}
         Expected information is what R's ``glm`` and statsmodels ``GLM`` (IRLS)
-        report; observed is statsmodels ``Logit``/``Probit``.
+        report; observed is statsmodels ``Logit``/``Probit``. Equal for canonical links.
+    family : {"binomial", "poisson", "gaussian"}
 
     Returns
     -------
     dict
-        ``params``, ``bse`` (Series), ``llf``, ``deviance``, ``aic``, ``bic`` and
-        the statsmodels ``results``.
+        ``params``, ``bse`` (Series), ``llf``, ``deviance``, ``aic``, ``bic``, ``name``
+        and the statsmodels ``results``.
     """
     import statsmodels.api as sm
 
-    family = sm.families.Binomial(link=activation.link)
-    model = sm.GLM(design.y, design.X, family=family, freq_weights=design.freq_weights,
+    names = list(design.names)
+    if family == "gaussian":
+        res = sm.WLS(design.y - design.offset, design.X, weights=design.freq_weights).fit()
+        params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+        if not np.allclose(design.freq_weights, 1):
+            # frequency weights: OLS on repeated rows has df_resid = Σf − k
+            df = design.freq_weights.sum() - len(params)
+            cov = cov * res.df_resid / df
+        llf = float(res.llf) if np.allclose(design.freq_weights, 1) else np.nan
+        return {"params": pd.Series(params, index=names),
+                "bse": pd.Series(np.sqrt(np.diag(cov)), index=names), "llf": llf,
+                "deviance": float(res.ssr), "aic": float(res.aic), "bic": float(res.bic),
+                "name": "OLS", "results": res}
+    fam = (sm.families.Binomial(link=activation.link) if family == "binomial"
+           else sm.families.Poisson())
+    model = sm.GLM(design.y, design.X, family=fam, freq_weights=design.freq_weights,
                    offset=design.offset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -45,13 +66,14 @@ def glm_oracle(design, activation, cov_type="expected"):
     params = np.asarray(res.params)
     H = model.hessian(params, observed=(cov_type == "observed"))
     cov = np.linalg.inv(-H)
-    names = list(design.names)
+    name = (f"GLM(Binomial({type(activation.link).__name__}))" if family == "binomial"
+            else "GLM(Poisson(Log))")
     return {
         "params": pd.Series(params, index=names),
         "bse": pd.Series(np.sqrt(np.diag(cov)), index=names),
         "llf": float(res.llf), "deviance": float(res.deviance),
         "aic": float(res.aic), "bic": float(-2 * res.llf + np.log(res.nobs) * len(params)),
-        "results": res,
+        "name": name, "results": res,
     }
 
 
@@ -78,8 +100,13 @@ class Comparison:
     @property
     def max_abs_diff(self):
         """Return the largest |neuron − GLM| over the maximum-likelihood fits."""
-        mle = self.table[self.table["cost"] == "cross_entropy"]
-        return float(mle["abs_diff"].max())
+        return float(self.table.loc[self.mle_rows(), "abs_diff"].max())
+
+    def mle_rows(self):
+        """Return a boolean mask of the table rows whose neuron is a maximum-likelihood fit."""
+        mle = {key for key, fit in self.fits.items() if fit.cost.is_likelihood}
+        pairs = zip(self.table["activation"], self.table["cost"], strict=True)
+        return np.array([pair in mle for pair in pairs], dtype=bool)
 
     def verdicts(self):
         """Return one plain-language sentence per fit."""
@@ -87,8 +114,9 @@ class Comparison:
         for act, cost in self.fits:
             rows = self.table[(self.table.activation == act) & (self.table.cost == cost)]
             diff = rows["abs_diff"].max()
-            if cost == "cross_entropy":
-                model = "logistic regression" if act == "logistic" else f"the {act} GLM"
+            if self.fits[(act, cost)].cost.is_likelihood:
+                model = {"logistic": "logistic regression", "exp": "Poisson regression",
+                         "identity": "ordinary least squares"}.get(act, f"the {act} GLM")
                 out.append(f"the {act} neuron equals {model} to {diff:.1e} "
                            f"(largest |weight − coefficient|)")
             else:
@@ -105,10 +133,11 @@ class Comparison:
         fmt["abs_diff"] = lambda v: f"{v:.1e}"
         body = t.to_string(index=False, formatters=fmt)
         stats = self.stats.to_string(index=False, float_format=lambda v: f"{v:.6g}")
+        oracles = ", ".join(sorted({o["name"] for o in self.oracles.values()}))
         lines = [self.title,
-                 f"neuron = fit_neuron; glm = statsmodels GLM(Binomial(link)) refitted tightly; "
-                 f"standard errors: {self.cov_type} information "
-                 "(sandwich for the quadratic cost)", "", body, "", stats, ""]
+                 f"neuron = fit_neuron; glm = statsmodels {oracles}, refitted tightly; "
+                 f"standard errors: {self.cov_type} information (sandwich for the quadratic "
+                 "cost of a sigmoid)", "", body, "", stats, ""]
         lines += [f"- {v}" for v in self.verdicts()]
         return "\n".join(lines)
 
@@ -172,16 +201,17 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
     """
     common = dict(formula=formula, data=data, X=X, y=y, freq_weights=freq_weights,
                   offset=offset, solver=solver, **fit_kwargs)
-    jobs = [(a, "cross_entropy") for a in activations]
+    jobs = [(get_activation(a).name, default_cost(get_activation(a))) for a in activations]
     if quadratic:
         jobs.append(("logistic", "quadratic"))
     rows, stats, fits, oracles = [], [], {}, {}
     for act, cost in jobs:
-        ct = cov_type if cost == "cross_entropy" else "sandwich"
+        likelihood = get_cost(cost, get_activation(act)).is_likelihood
+        ct = cov_type if likelihood else "sandwich"
         fit = fit_neuron(activation=act, cost=cost, cov_type=ct, **common)
         name = fit.activation.name
         if name not in oracles:
-            oracles[name] = glm_oracle(fit.design, fit.activation, cov_type)
+            oracles[name] = glm_oracle(fit.design, fit.activation, cov_type, fit.family)
         ref = oracles[name]
         fits[(name, cost)] = fit
         for term in fit.names:

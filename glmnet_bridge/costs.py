@@ -11,7 +11,8 @@ from scipy import special
 
 from .activations import Activation
 
-__all__ = ["Cost", "CrossEntropy", "LogisticCrossEntropy", "Quadratic", "get_cost", "COSTS"]
+__all__ = ["Cost", "CrossEntropy", "LogisticCrossEntropy", "Poisson", "Quadratic", "Gaussian",
+           "get_cost", "default_cost", "COSTS"]
 
 
 class Cost:
@@ -24,6 +25,25 @@ class Cost:
     name = ""
     #: True when minimising the cost is maximum likelihood.
     is_likelihood = False
+    #: The GLM family the cost is the likelihood of ("binomial", "poisson", "gaussian").
+    family = None
+
+    #: What an outcome must be, in words (for error messages).
+    outcome_rule = ""
+
+    def valid_outcome(self, y):
+        """Return a boolean mask: which outcomes this cost accepts."""
+        return np.ones(np.shape(y), dtype=bool)
+
+    def loglik(self, y, z, f):
+        """Return the full log-likelihood Σ f_i·ℓ_i, constants included (as statsmodels)."""
+        raise TypeError(f"the {self.name} cost of a {self.activation.name} neuron is not a "
+                        "likelihood")
+
+    def deviance(self, y, z, f):
+        """Return the deviance 2·(loglik of the saturated model − loglik)."""
+        raise TypeError(f"the {self.name} cost of a {self.activation.name} neuron is not a "
+                        "likelihood")
 
     def __init__(self, activation: Activation):
         self.activation = activation
@@ -67,6 +87,7 @@ class CrossEntropy(Cost):
 
     name = "cross_entropy"
     is_likelihood = True
+    family = "binomial"
 
     def __init__(self, activation: Activation):
         if not activation.is_cdf:
@@ -75,6 +96,17 @@ class CrossEntropy(Cost):
                 f"{activation.name!r} is not a distribution function"
             )
         super().__init__(activation)
+
+    outcome_rule = "must be 0 or 1"
+
+    def valid_outcome(self, y):
+        return (y == 0) | (y == 1)
+
+    def loglik(self, y, z, f):
+        return -float(f @ self.terms(y, z))
+
+    def deviance(self, y, z, f):
+        return 2.0 * float(f @ self.terms(y, z))  # the saturated model fits 0/1 exactly
 
     def terms(self, y, z):
         a = self.activation
@@ -126,6 +158,46 @@ class LogisticCrossEntropy(CrossEntropy):
                 mu * (1.0 - mu) if order >= 2 else None)
 
 
+class Poisson(Cost):
+    """c = e^z − y·z: the Poisson negative log-likelihood (less log y!) of an exp neuron.
+
+    The exp activation is the Poisson GLM's canonical inverse link, so
+    ∂c/∂z = e^z − y and ∂²c/∂z² = e^z, observed and expected alike.
+    """
+
+    name = "poisson"
+    is_likelihood = True
+    family = "poisson"
+
+    def __init__(self, activation: Activation):
+        if activation.name != "exp":
+            raise ValueError("the Poisson cost goes with the exp activation (the log link)")
+        super().__init__(activation)
+
+    outcome_rule = "must be a non-negative count"
+
+    def valid_outcome(self, y):
+        return y >= 0
+
+    def terms(self, y, z):
+        return self.activation(z) - y * z
+
+    def dz(self, y, z):
+        return self.activation(z) - y
+
+    def d2z(self, y, z, expected=False):
+        return self.activation(z)
+
+    def loglik(self, y, z, f):
+        return -float(f @ (self.terms(y, z) + special.gammaln(y + 1.0)))
+
+    def deviance(self, y, z, f):
+        mu = self.activation(z)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ylog = np.where(y > 0, y * np.log(y / mu), 0.0)
+        return 2.0 * float(f @ (ylog - (y - mu)))
+
+
 class Quadratic(Cost):
     """c = ½ (y − σ(z))²: the chapter-1 cost; least squares, not the likelihood.
 
@@ -150,7 +222,40 @@ class Quadratic(Cost):
         return d1 * d1 - r * self.activation.second_derivative(z)
 
 
-COSTS = {"cross_entropy": CrossEntropy, "quadratic": Quadratic}
+class Gaussian(Quadratic):
+    """The quadratic cost of a linear (identity) neuron: least squares, which is the MLE.
+
+    Its log-likelihood profiles out σ² (as statsmodels' OLS): −n/2·(log(2π·RSS/n) + 1).
+    """
+
+    is_likelihood = True
+    family = "gaussian"
+
+    def __init__(self, activation: Activation):
+        if activation.name != "identity":
+            raise ValueError("the Gaussian likelihood goes with the identity activation")
+        super().__init__(activation)
+
+    def terms(self, y, z):
+        r = y - z
+        return 0.5 * r * r
+
+    def dz(self, y, z):
+        return z - y
+
+    def d2z(self, y, z, expected=False):
+        return np.ones_like(z)
+
+    def loglik(self, y, z, f):
+        n = float(f.sum())
+        rss = float(f @ (y - z) ** 2)
+        return -0.5 * n * (np.log(2.0 * np.pi * rss / n) + 1.0)
+
+    def deviance(self, y, z, f):
+        return float(f @ (y - z) ** 2)
+
+
+COSTS = {"cross_entropy": CrossEntropy, "quadratic": Quadratic, "poisson": Poisson}
 _ALIASES = {"crossentropy": "cross_entropy", "cross-entropy": "cross_entropy",
             "log_loss": "cross_entropy", "bernoulli": "cross_entropy",
             "mse": "quadratic", "squared": "quadratic", "least_squares": "quadratic"}
@@ -162,7 +267,8 @@ def get_cost(name, activation: Activation) -> Cost:
     Parameters
     ----------
     name : str or Cost
-        "cross_entropy" or "quadratic" (a :class:`Cost` passes through).
+        "cross_entropy", "quadratic" or "poisson" (a :class:`Cost` passes through). The
+        quadratic cost of an identity neuron is the Gaussian likelihood (OLS).
     activation : Activation
 
     Returns
@@ -177,4 +283,18 @@ def get_cost(name, activation: Activation) -> Cost:
         raise ValueError(f"unknown cost {name!r}; valid names are: " + ", ".join(COSTS))
     if key == "cross_entropy" and activation.name == "logistic":
         return LogisticCrossEntropy(activation)
+    if key == "quadratic" and activation.name == "identity":
+        return Gaussian(activation)
     return COSTS[key](activation)
+
+
+def default_cost(activation: Activation):
+    """Return the likelihood that goes with an activation: its GLM's family."""
+    if activation.is_cdf:
+        return "cross_entropy"
+    if activation.name == "exp":
+        return "poisson"
+    if activation.name == "identity":
+        return "quadratic"
+    raise ValueError(f"activation {activation.name!r} has no likelihood to fit (the step "
+                     "function's derivative is 0)")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
-           "check_binary", "column_sd"]
+           "check_binary", "check_outcome", "column_sd"]
 
 _MAX_LISTED = 5
 
@@ -340,6 +340,15 @@ def check_binary(design, cost_name="cross-entropy"):
     if used.min() == used.max():
         raise DataError(f"outcome {design.yname!r} takes only the value {used[0]:g}: "
                         "there is nothing to fit (the MLE of the bias is infinite)")
+
+
+def check_outcome(design, cost):
+    """Raise :class:`DataError` if some outcome is impossible for ``cost`` (naming rows)."""
+    bad = ~cost.valid_outcome(design.y)
+    if bad.any():
+        raise DataError(f"outcome {design.yname!r} {cost.outcome_rule} for the {cost.name} "
+                        f"cost: {_list_rows(design.rows, bad)} hold values such as "
+                        f"{design.y[bad][0]:g}")
 
 
 def column_sd(design):

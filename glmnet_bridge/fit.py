@@ -11,8 +11,15 @@ import numpy as np
 import pandas as pd
 
 from .activations import BINARY_ACTIVATIONS, get_activation
-from .costs import get_cost
-from .design import DataError, check_binary, column_sd, diagnose_rank, make_design
+from .costs import default_cost, get_cost
+from .design import (
+    DataError,
+    check_binary,
+    check_outcome,
+    column_sd,
+    diagnose_rank,
+    make_design,
+)
 from .inference import COV_TYPES
 from .penalized import elastic_net, penalty_weights
 from .results import NeuronFit
@@ -51,7 +58,11 @@ def _start(design, activation):
     beta = np.zeros(design.n_params)
     if design.intercept:
         ybar = float(np.average(design.y, weights=design.freq_weights))
-        beta[0] = float(activation.link(np.clip(ybar, 1e-6, 1 - 1e-6)))
+        if activation.is_cdf:
+            ybar = min(max(ybar, 1e-6), 1 - 1e-6)
+        elif activation.name == "exp":
+            ybar = max(ybar, 1e-6)
+        beta[0] = float(activation.link(ybar))
     return beta
 
 
@@ -76,12 +87,15 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                freq_weights=None, offset=None, fit_intercept=True, separation="warn",
                start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
                batch_size=None, seed=0, progress=None, fisher_scoring=False,
-               penalty_factor=None, penalize_bias=False):
-    """Fit one neuron z = w·x + b, output σ(z), to a binary outcome.
+               penalty_factor=None, penalize_bias=False, exposure=None,
+               glmnet_gaussian=False):
+    """Fit one neuron z = w·x + b, output σ(z), to an outcome: a GLM by another name.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
     the coefficients of a binomial GLM with link σ⁻¹ (logistic regression for
-    the sigmoid, probit for Φ) and the bias is its intercept.
+    the sigmoid, probit for Φ) and the bias is its intercept. An exp neuron with
+    the Poisson cost is Poisson regression; an identity neuron with the quadratic
+    cost is ordinary least squares.
 
     Parameters
     ----------
@@ -93,10 +107,12 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         Inputs and outcome, used when no formula is given; a bias column
         ``"Intercept"`` is added unless ``fit_intercept=False``.
     activation : str, default "logistic"
-        σ: logistic, probit, cauchit, cloglog or loglog.
-    cost : {"cross_entropy", "quadratic"}, optional
-        Default "cross_entropy" (the likelihood). "quadratic" is chapter 1's
-        cost: nonlinear least squares, not the MLE.
+        σ: logistic, probit, cauchit, cloglog or loglog for a binary outcome; exp
+        for counts; identity for a continuous outcome.
+    cost : {"cross_entropy", "quadratic", "poisson"}, optional
+        Default: the activation's likelihood (cross-entropy, Poisson, or quadratic for
+        the identity). "quadratic" on a sigmoid is chapter 1's cost: nonlinear least
+        squares, not the MLE.
     solver : {"newton", "lbfgs", "gd", "sgd"}, default "newton"
         "newton": Newton-Raphson with the observed information (step halving);
         "lbfgs": scipy's L-BFGS-B; "gd": full-batch gradient descent; "sgd":
@@ -145,6 +161,12 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         glmnet's ``penalty.factor``: v_j ≥ 0 per weight (0 leaves a weight unpenalised).
     penalize_bias : bool, default False
         Penalise the bias too, as R's nnet ``decay`` does (glmnet never does).
+    exposure : array_like, optional
+        Poisson: time or size at risk; log(exposure) joins the offset.
+    glmnet_gaussian : bool, default False
+        Reproduce R glmnet's Gaussian answers: glmnet standardises y internally, so
+        for alpha < 1 its ridge term is in effect divided by sd(y) (population SD).
+        Off, the objective is exactly the one written above.
     fisher_scoring : bool, default False
         Newton: step with the expected information (Fisher scoring, IRLS) instead of
         the observed. Same optimum; for non-canonical links it converges linearly,
@@ -173,12 +195,14 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     1.62581
     """
     act = get_activation(activation)
-    if not act.is_cdf:
+    cst = get_cost(default_cost(act) if cost is None else cost, act)
+    if not act.is_cdf and not cst.is_likelihood:
         raise ValueError(
-            f"fit_neuron fits binary outcomes; activation {act.name!r} is not a distribution "
-            "function. Use one of " + ", ".join(BINARY_ACTIVATIONS)
+            f"activation {act.name!r} with the {cst.name} cost is not a model fit_neuron "
+            "knows: binary outcomes take one of " + ", ".join(BINARY_ACTIVATIONS)
+            + "; counts the exp activation (Poisson); a continuous outcome the identity "
+            "(least squares)"
         )
-    cst = get_cost("cross_entropy" if cost is None else cost, act)
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; valid names are: " + ", ".join(SOLVERS))
     penalised = lam != 0.0
@@ -197,15 +221,21 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
 
     design = make_design(formula, data, X, y, fit_intercept=fit_intercept,
                          freq_weights=freq_weights, offset=offset, wide=penalised)
-    check_binary(design, cst.name.replace("_", "-"))
+    if exposure is not None:
+        design.offset = design.offset + _log_exposure(exposure, design)
+    if cst.family in ("binomial", None):
+        check_binary(design, cst.name.replace("_", "-"))
+    else:
+        check_outcome(design, cst)
     problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cst,
                       design.intercept)
     if penalised:
         return _fit_penalised(design, problem, act, cst, lam, alpha, standardize,
                               penalty_factor, penalize_bias, cov_type, start_params, tol,
-                              maxiter)
+                              maxiter, glmnet_gaussian)
     sep = None
-    if cst.is_likelihood and separation != "ignore" and \
+    binomial = cst.family == "binomial"
+    if binomial and separation != "ignore" and \
             design.nobs * design.n_params <= _LP_CELLS:
         sep = check_separation(design.X, design.y, design.names, design.freq_weights,
                                separation)
@@ -256,10 +286,10 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     H = fit.information("expected" if cov_type == "expected" else "observed").to_numpy()
     if _ill_conditioned(H):
         diagnose_rank(design.X, design.names, design.intercept)
-        if sep is None and cst.is_likelihood and separation != "ignore":
+        if sep is None and binomial and separation != "ignore":
             fit.separation = check_separation(design.X, design.y, design.names,
                                               design.freq_weights, separation)
-    elif sep is None and cst.is_likelihood and separation != "ignore" and not res.converged:
+    elif sep is None and binomial and separation != "ignore" and not res.converged:
         fit.separation = check_separation(design.X, design.y, design.names,
                                           design.freq_weights, separation)
     # sgd runs a fixed schedule of epochs: it has no convergence criterion to miss.
@@ -272,7 +302,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
 
 
 def _fit_penalised(design, problem, act, cst, lam, alpha, standardize, penalty_factor,
-                   penalize_bias, cov_type, start_params, tol, maxiter):
+                   penalize_bias, cov_type, start_params, tol, maxiter, glmnet_gaussian):
     scale = column_sd(design) if standardize else None
     if scale is not None and np.any(scale == 0):
         j = int(np.argmin(scale))
@@ -280,6 +310,12 @@ def _fit_penalised(design, problem, act, cst, lam, alpha, standardize, penalty_f
                         "it cannot be standardised")
     pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale, penalty_factor,
                          penalize_bias)
+    if glmnet_gaussian:
+        if cst.family != "gaussian":
+            raise ValueError("glmnet_gaussian applies to the identity (Gaussian) neuron only")
+        f = design.freq_weights / design.freq_weights.sum()
+        sd_y = float(np.sqrt(f @ (design.y - f @ design.y) ** 2))
+        pw.l2 = pw.l2 / sd_y  # glmnet fits y/sd(y) with λ/sd(y): the ridge part shrinks
     beta0 = _start(design, act) if start_params is None else np.asarray(start_params, float)
     res = elastic_net(problem, beta0, pw, tol=1e-10 if tol is None else tol,
                       maxiter=200 if maxiter is None else maxiter,
@@ -296,3 +332,12 @@ def _fit_penalised(design, problem, act, cst, lam, alpha, standardize, penalty_f
                      history=_history(res, design.names, total, "iteration"),
                      hessian=res.hessian, hessian_kind="observed", cost_total=res.value,
                      penalty=penalty)
+
+
+def _log_exposure(exposure, design):
+    e = np.asarray(exposure, dtype=float).ravel()
+    if e.shape != (design.nobs,):
+        raise DataError(f"exposure has {e.size} rows but the design has {design.nobs}")
+    if not np.all(np.isfinite(e)) or np.any(e <= 0):
+        raise DataError("exposure must be positive and finite")
+    return np.log(e)

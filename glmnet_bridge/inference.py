@@ -60,13 +60,15 @@ def sandwich(problem, beta, A):
     return 0.5 * (cov + cov.T)
 
 
-def wald_table(params, bse, alpha=0.05):
-    """Return z statistics, two-sided normal p-values and (1 − alpha) intervals.
+def wald_table(params, bse, alpha=0.05, df=None):
+    """Return z statistics, two-sided p-values and (1 − alpha) intervals.
 
     Parameters
     ----------
     params, bse : numpy.ndarray
     alpha : float, default 0.05
+    df : float, optional
+        Degrees of freedom of a Student t reference (OLS); normal when None.
 
     Returns
     -------
@@ -74,6 +76,7 @@ def wald_table(params, bse, alpha=0.05):
         ``(z, p, lower, upper)``.
     """
     z = params / bse
-    p = 2.0 * stats.norm.sf(np.abs(z))
-    q = stats.norm.ppf(1.0 - alpha / 2.0)
+    ref = stats.norm if df is None else stats.t(df)
+    p = 2.0 * ref.sf(np.abs(z))
+    q = ref.ppf(1.0 - alpha / 2.0)
     return z, p, params - q * bse, params + q * bse

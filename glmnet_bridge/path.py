@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .activations import get_activation
-from .costs import get_cost
-from .design import check_binary, column_sd, make_design
+from .costs import default_cost, get_cost
+from .design import check_binary, check_outcome, column_sd, make_design
 from .penalized import elastic_net, penalty_weights
 from .solvers import Problem
 
@@ -23,12 +23,12 @@ _DEVMAX = 0.999   # glmnet: stop when deviance explained exceeds this
 
 def _prepare(X, y, activation, freq_weights, formula=None, data=None):
     act = get_activation(activation)
-    if not act.is_cdf:
-        raise ValueError(f"glmnet_path fits binary outcomes; {act.name!r} is not a "
-                         "distribution function")
+    cost = get_cost(default_cost(act), act)
     design = make_design(formula, data, X, y, freq_weights=freq_weights, wide=True)
-    check_binary(design)
-    cost = get_cost("cross_entropy", act)
+    if cost.family == "binomial":
+        check_binary(design)
+    else:
+        check_outcome(design, cost)
     problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cost,
                       design.intercept)
     return act, design, problem
@@ -36,6 +36,8 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None):
 
 def _null_fit(design, act, problem):
     ybar = float(np.average(design.y, weights=design.freq_weights))
+    if act.is_cdf:
+        ybar = min(max(ybar, 1e-10), 1 - 1e-10)
     beta = np.zeros(design.n_params)
     beta[0] = float(act.link(ybar))
     _, g, _ = problem.evaluate(beta, order=1, value=False)
@@ -143,7 +145,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     formula, data : optional
         A patsy formula and its frame, instead of X and y.
     activation : str, default "logistic"
-        Any binary activation (logistic, probit, cauchit, cloglog, loglog).
+        A binary activation (logistic, probit, cauchit, cloglog, loglog), exp
+        (Poisson counts) or identity (Gaussian, least squares).
     alpha : float, default 1.0
         1 lasso, 0 ridge, between: elastic net.
     nlambda : int, default 100
@@ -175,7 +178,10 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     if np.any(scale == 0):
         raise ValueError("a column is constant: it cannot be standardised")
     beta, grad = _null_fit(design, act, problem)
-    null_dev = 2.0 * problem.evaluate(beta, order=0)[0]
+    cost = problem.cost
+    null_dev = cost.deviance(design.y, problem.z(beta), design.freq_weights)
+    # deviance = 2·(total cost − its saturated value); the latter is a constant
+    saturated = 2.0 * problem.evaluate(beta, order=0)[0] - null_dev
     given = lambdas is not None
     if given:
         lams = np.sort(np.asarray(lambdas, dtype=float))[::-1]
@@ -199,7 +205,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
             beta = res.beta
             start = (res.value, res.gradient, res.hessian)
             rows.append(beta.copy())
-            devs.append(2.0 * res.value)
+            devs.append(2.0 * res.value - saturated)
             conv.append(res.converged)
             if bar is not None:
                 bar.update()
@@ -216,8 +222,15 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     return GlmnetPath(lams, coefs, devs, null_dev, alpha, act.name, design, conv)
 
 
-def _loss(measure, y, mu, w):
-    mu = np.clip(mu, 1e-300, 1 - 1e-16)
+def _loss(measure, y, mu, w, family="binomial"):
+    if measure == "deviance" and family == "poisson":
+        mu = np.maximum(mu, 1e-300)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ylog = np.where(y > 0, y * np.log(y / mu), 0.0)
+        return 2.0 * (ylog - (y - mu))
+    if measure == "deviance" and family == "gaussian":
+        return (y - mu) ** 2
+    mu = np.clip(mu, 1e-300, 1 - 1e-16) if family == "binomial" else mu
     if measure == "deviance":
         return -2.0 * (y * np.log(mu) + (1 - y) * np.log1p(-mu))
     if measure == "class":
@@ -315,6 +328,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     foldid : array_like, optional
         Fold of each row (1..K or 0..K−1), as glmnet's ``foldid``.
     type_measure : {"deviance", "class", "auc", "mse"}, default "deviance"
+        The deviance of the activation's family; class and auc for binary outcomes.
     seed : int, default 0
         Seeds the random folds when ``foldid`` is not given.
     progress : bool, optional
@@ -332,6 +346,10 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
                        freq_weights=freq_weights, **common)
     d = full.design
     n = d.nobs
+    family = get_cost(default_cost(get_activation(activation)),
+                      get_activation(activation)).family
+    if family != "binomial" and type_measure in ("class", "auc"):
+        raise ValueError(f"type_measure {type_measure!r} needs a binary outcome")
     if foldid is None:
         rng = np.random.default_rng(seed)
         foldid = rng.permutation(np.arange(n) % nfolds)
@@ -353,8 +371,8 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         if type_measure == "auc":
             losses = np.array([_auc(d.y[test], mu[:, j], w) for j in range(mu.shape[1])])
         else:
-            losses = np.average(_loss(type_measure, d.y[test][:, None], mu, w), axis=0,
-                                weights=w)
+            losses = np.average(_loss(type_measure, d.y[test][:, None], mu, w, family),
+                                axis=0, weights=w)
         per_fold.append(losses)
         weights.append(w.sum())
     L, w = np.vstack(per_fold), np.asarray(weights)

@@ -104,8 +104,25 @@ class NeuronFit:
         self.separation = separation
         self._hessians = {} if hessian is None else {hessian_kind: hessian}
         self.penalty = penalty
-        if cost_total is not None and cost.is_likelihood:
+        if cost_total is not None and cost.family == "binomial":
             self.llf = -float(cost_total)  # the solver's last pass was at the estimate
+
+    @cached_property
+    def _likelihood(self):
+        """The cost whose likelihood the fit statistics report (Bernoulli for NLS)."""
+        if self.cost.is_likelihood:
+            return self.cost
+        return CrossEntropy(self.activation)
+
+    @property
+    def family(self):
+        """Return the GLM family whose likelihood is reported: binomial, poisson, gaussian."""
+        return self._likelihood.family
+
+    @property
+    def use_t(self):
+        """Return True when inference uses Student's t (the Gaussian family, as OLS)."""
+        return self.family == "gaussian"
 
     # ------------------------------------------------------------------ estimates
     @property
@@ -175,7 +192,7 @@ class NeuronFit:
                     "not a covariance; use cov_type='sandwich'"
                 )
             try:
-                cov = inverse_information(self.information(kind).to_numpy())
+                cov = inverse_information(self.information(kind).to_numpy()) * self.scale
             except np.linalg.LinAlgError:
                 # Only after separation or a failed fit: there is no finite covariance.
                 cov = np.full((len(self._beta),) * 2, np.nan)
@@ -253,9 +270,13 @@ class NeuronFit:
 
     @property
     def pvalues(self):
-        """Return two-sided p-values of the Wald z statistics (normal reference)."""
-        _, p, _, _ = wald_table(self._beta, self.bse.to_numpy())
+        """Return two-sided p-values: normal reference, Student's t(df_resid) for OLS."""
+        _, p, _, _ = wald_table(self._beta, self.bse.to_numpy(), df=self._t_df)
         return pd.Series(p, index=self.names, name="pvalues")
+
+    @property
+    def _t_df(self):
+        return self.df_resid if self.use_t else None
 
     def conf_int(self, alpha=0.05):
         """Return (1 − alpha) Wald confidence intervals, columns 0 and 1 as statsmodels.
@@ -268,43 +289,63 @@ class NeuronFit:
         -------
         pandas.DataFrame
         """
-        _, _, lo, hi = wald_table(self._beta, self.bse.to_numpy(), alpha)
+        _, _, lo, hi = wald_table(self._beta, self.bse.to_numpy(), alpha, df=self._t_df)
         return pd.DataFrame({0: lo, 1: hi}, index=self.names)
 
     # ------------------------------------------------------------------ fit statistics
-    def _bernoulli_llf(self, beta):
-        p = self._problem
-        ll = -(p.f @ CrossEntropy(self.activation).terms(p.y, p.z(beta)))
-        return float(ll)
+    @cached_property
+    def scale(self):
+        """Return the dispersion: RSS/df_resid for the Gaussian family, 1 otherwise."""
+        if self.family != "gaussian":
+            return 1.0
+        return self.deviance / self.df_resid
 
     @cached_property
     def llf(self):
-        """Return the Bernoulli log-likelihood at the estimate."""
-        return self._bernoulli_llf(self._beta)
+        """Return the log-likelihood at the estimate, constants included as statsmodels.
+
+        Bernoulli for binary fits (also for the quadratic cost, for comparison),
+        Poisson for the exp neuron, Gaussian (σ² profiled out) for the identity neuron.
+        """
+        p = self._problem
+        return self._likelihood.loglik(p.y, p.z(self._beta), p.f)
+
+    @cached_property
+    def _null_z(self):
+        p = self._problem
+        null = Problem(np.empty((p.n, 0)), p.y, p.f, p.offset, self._likelihood,
+                       intercept=True)
+        ybar = float(np.average(p.y, weights=p.f))
+        if self.family == "binomial":
+            ybar = min(max(ybar, 1e-10), 1 - 1e-10)
+        b0 = float(self.activation.link(ybar))
+        if np.any(p.offset):
+            b0 = float(newton(null, np.array([b0]), tol=1e-12).beta[0])
+        # Without an offset the null MLE is σ(b) = ȳ exactly, for every family here.
+        return b0 + p.offset
 
     @cached_property
     def llnull(self):
         """Return the log-likelihood of the model with only an intercept (and offset)."""
         p = self._problem
-        null = Problem(np.empty((p.n, 0)), p.y, p.f, p.offset, CrossEntropy(self.activation),
-                       intercept=True)
-        ybar = np.average(p.y, weights=p.f)
-        b0 = float(self.activation.link(np.clip(ybar, 1e-10, 1 - 1e-10)))
-        if not np.any(p.offset):
-            # Without an offset the null MLE is σ(b) = ȳ exactly.
-            return -float(null.evaluate(np.array([b0]), order=0)[0])
-        res = newton(null, np.array([b0]), tol=1e-12)
-        return -float(res.value)
+        return self._likelihood.loglik(p.y, self._null_z, p.f)
 
     @property
     def deviance(self):
-        """Return the deviance, −2·llf (the saturated Bernoulli model has log-likelihood 0)."""
-        return -2.0 * self.llf
+        """Return the deviance: −2·llf for binary data, the RSS for the Gaussian family."""
+        p = self._problem
+        return self._likelihood.deviance(p.y, p.z(self._beta), p.f)
 
     @property
     def null_deviance(self):
-        """Return the null model's deviance, −2·llnull."""
-        return -2.0 * self.llnull
+        """Return the deviance of the intercept-only model."""
+        p = self._problem
+        return self._likelihood.deviance(p.y, self._null_z, p.f)
+
+    @property
+    def rsquared(self):
+        """Return R² = 1 − deviance/null deviance (for OLS: 1 − RSS/TSS)."""
+        return 1.0 - self.deviance / self.null_deviance
 
     @property
     def nobs(self):
@@ -407,6 +448,10 @@ class NeuronFit:
     def describe_model(self):
         """Return one line naming the model in both vocabularies."""
         a = self.activation.name
+        if self.family == "poisson" and self.cost.is_likelihood:
+            return f"{a} neuron, Poisson cost = Poisson GLM with log link (MLE)"
+        if self.family == "gaussian":
+            return f"{a} neuron, quadratic cost = ordinary least squares (Gaussian MLE)"
         if self.cost.is_likelihood:
             return f"{a} neuron, cross-entropy cost = Binomial GLM with {a} link (MLE)"
         return f"{a} neuron, {self.cost.name} cost = nonlinear least squares (not the MLE)"
@@ -425,13 +470,15 @@ class NeuronFit:
             Prints as text; renders as HTML in a notebook.
         """
         lasso = self.penalty is not None and self.penalty["alpha"] > 0
+        stat = "t" if self.use_t else "z"
         if lasso:
             table = pd.DataFrame({"coef": self.params})
         else:
             ci = self.conf_int(alpha)
             table = pd.DataFrame({
-                "coef": self.params, "std err": self.bse, "z": self.tvalues,
-                "P>|z|": self.pvalues, f"[{alpha / 2:g}": ci[0], f"{1 - alpha / 2:g}]": ci[1],
+                "coef": self.params, "std err": self.bse, stat: self.tvalues,
+                f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0],
+                f"{1 - alpha / 2:g}]": ci[1],
             })
         header = [
             ("Dep. Variable", self.design.yname),
@@ -447,7 +494,8 @@ class NeuronFit:
             ("Log-Likelihood", f"{self.llf:.6g}"),
             ("LL-Null", f"{self.llnull:.6g}"),
             ("Deviance", f"{self.deviance:.6g}"),
-            ("Pseudo R-squ.", f"{self.prsquared:.4f}"),
+            ("R-squared" if self.use_t else "Pseudo R-squ.",
+             f"{self.rsquared if self.use_t else self.prsquared:.4f}"),
             ("AIC", f"{self.aic:.6g}"),
             ("BIC", f"{self.bic:.6g}"),
         ]
@@ -467,6 +515,9 @@ class NeuronFit:
                              "(H + nΛ)⁻¹ B (H + nΛ)⁻¹ with H the observed information and Λ "
                              "the ridge weights; they describe the spread of the biased "
                              "estimator, not a confidence interval for the unpenalised one.")
+        elif self.family == "gaussian" and self.cov_type != "sandwich":
+            notes.append("Standard errors: σ̂²·(X'X)⁻¹ with σ̂² = RSS/df_resid, as OLS; "
+                         "p-values and intervals from Student's t.")
         else:
             notes.append(f"Standard errors: {COV_TYPES[self.cov_type]}.")
         if not self.cost.is_likelihood:
@@ -474,8 +525,8 @@ class NeuronFit:
                          "evaluated at the least-squares estimate, for comparison with the MLE.")
         if self.separation is not None and self.separation.separated:
             notes.append(self.separation.message())
-        elif self.separation is None and self.cost.is_likelihood and self.converged \
-                and self.penalty is None:
+        elif self.separation is None and self.family == "binomial" and self.converged \
+                and self.penalty is None and self.cost.is_likelihood:
             notes.append("Separation: not checked by linear program (a large design); the "
                          "fit converged to a finite optimum, which certifies there is none.")
         if not self.converged:

@@ -120,9 +120,19 @@ def test_unknown_activation_solver_cost_and_cov_type(df):
         gb.fit_neuron(F, data=df, cov_type="robust")
 
 
-def test_activation_that_is_not_a_cdf_is_refused_for_binary_fits(df):
-    with pytest.raises(ValueError, match="'identity' is not a distribution function"):
-        gb.fit_neuron(F, data=df, activation="identity")
+def test_activation_and_cost_that_make_no_model_are_refused(df):
+    with pytest.raises(ValueError, match="'exp' is not a distribution function"):
+        gb.fit_neuron(F, data=df, activation="exp", cost="cross_entropy")
+    with pytest.raises(ValueError, match="no likelihood to fit"):
+        gb.fit_neuron(F, data=df, activation="step")
+    with pytest.raises(ValueError, match="Poisson cost goes with the exp activation"):
+        gb.fit_neuron(F, data=df, activation="logistic", cost="poisson")
+
+
+def test_negative_counts_are_named(df):
+    df.loc[3, "GRADE"] = -2.0
+    with pytest.raises(gb.DataError, match=r"non-negative count for the poisson cost: row 3"):
+        gb.fit_neuron(F, data=df, activation="exp")
 
 
 def test_formula_outcome_that_expands_to_several_columns(df):

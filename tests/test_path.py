@@ -125,3 +125,25 @@ def test_formula_interface(path):
     df = gb.datasets.load_spector()
     p = gb.glmnet_path(formula="GRADE ~ GPA + TUCE + PSI", data=df, nlambda=10)
     assert list(p.coefs.columns) == ["Intercept", "GPA", "TUCE", "PSI"]
+
+
+def test_poisson_and_gaussian_paths():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((200, 5))
+    counts = rng.poisson(np.exp(0.3 + X[:, 0] - 0.5 * X[:, 1]))
+    pois = gb.glmnet_path(X, counts, activation="exp", alpha=1.0, nlambda=30)
+    fit = gb.fit_neuron(X=X, y=counts, activation="exp", lam=pois.lambdas[15], alpha=1.0,
+                        standardize=True)
+    np.testing.assert_allclose(pois.coefs.iloc[15].to_numpy(), fit.params.to_numpy(),
+                               atol=1e-8)
+    assert pois.dev_ratio[15] == pytest.approx(1 - fit.deviance / fit.null_deviance, rel=1e-8)
+    cv = gb.cv_glmnet(X, counts, activation="exp", nfolds=4, nlambda=20)
+    assert np.all(np.isfinite(cv.cvm))
+    yc = X @ [1.0, 0.5, 0, 0, 0] + rng.standard_normal(200)
+    gauss = gb.glmnet_path(X, yc, activation="identity", alpha=1.0, nlambda=30)
+    fit = gb.fit_neuron(X=X, y=yc, activation="identity", lam=gauss.lambdas[10], alpha=1.0,
+                        standardize=True)
+    np.testing.assert_allclose(gauss.coefs.iloc[10].to_numpy(), fit.params.to_numpy(),
+                               atol=1e-8)
+    with pytest.raises(ValueError, match="needs a binary outcome"):
+        gb.cv_glmnet(X, yc, activation="identity", type_measure="auc")

@@ -73,7 +73,10 @@ def test_quadratic_cost_has_no_likelihood_covariance(spector):
     assert "not the MLE" in str(fit.summary())
 
 
-def test_identity_neuron_with_quadratic_cost_is_ols_on_probabilities(spector):
-    # not offered for binary fits: the identity is no distribution function
-    with pytest.raises(ValueError, match="not a distribution function"):
-        gb.fit_neuron(F, data=spector, activation="identity", cost="quadratic")
+def test_identity_neuron_with_quadratic_cost_is_the_linear_probability_model(spector):
+    import statsmodels.api as sm
+
+    fit = gb.fit_neuron(F, data=spector, activation="identity")
+    ols = sm.OLS(spector["GRADE"], sm.add_constant(spector[["GPA", "TUCE", "PSI"]])).fit()
+    np.testing.assert_allclose(fit.params.to_numpy(), ols.params.to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(fit.bse.to_numpy(), ols.bse.to_numpy(), rtol=1e-10)

@@ -60,7 +60,7 @@ def test_html_report_table_matches_the_comparison(tmp_path, comparison):
     header, *rows = p.tables["coefficients"]
     assert header == ["activation", "cost", "term", "neuron", "glm", "abs_diff", "neuron_se",
                       "glm_se"]
-    mle = comparison.table[comparison.table.cost == "cross_entropy"].reset_index(drop=True)
+    mle = comparison.table[comparison.mle_rows()].reset_index(drop=True)
     assert len(rows) == len(mle)
     for row, (_, ref) in zip(rows, mle.iterrows(), strict=True):
         assert row[0] == ref.activation and row[2] == ref.term

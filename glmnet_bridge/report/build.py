@@ -49,7 +49,8 @@ def _table(frame, digits=6, diff_cols=("abs_diff",)):
 
 
 def _link_comparison(cmp):
-    fits = {a: f for (a, c), f in cmp.fits.items() if c == "cross_entropy"}
+    fits = {a: f for (a, _), f in cmp.fits.items() if f.family == "binomial"
+            and f.cost.is_likelihood}
     if not {"logistic", "probit"} <= set(fits):
         return None
     lg, pr = fits["logistic"], fits["probit"]
@@ -70,7 +71,7 @@ def _link_comparison(cmp):
 def _separation_lines(cmp):
     lines = []
     for (act, _), fit in cmp.fits.items():
-        if not fit.cost.is_likelihood:
+        if not fit.cost.is_likelihood or fit.family != "binomial":
             continue
         sep = fit.separation
         if sep is None:
@@ -99,7 +100,8 @@ def report_context(cmp, title=None):
     design = first.design
     stats = cmp.stats.copy()
     links = _link_comparison(cmp)
-    quad = cmp.table[cmp.table["cost"] == "quadratic"]
+    mle = cmp.mle_rows()
+    quad = cmp.table[~mle]
     figures = [("Neuron weights beside GLM coefficients (95% Wald intervals)",
                 plots.coefficient_plot(cmp))]
     if links is not None:
@@ -117,7 +119,7 @@ def report_context(cmp, title=None):
         },
         "verdicts": cmp.verdicts(),
         "max_abs_diff": f"{cmp.max_abs_diff:.1e}",
-        "table": _table(cmp.table[cmp.table["cost"] == "cross_entropy"]),
+        "table": _table(cmp.table[mle]),
         "stats": _table(stats, 7),
         "links": links,
         "quadratic": _table(quad) if len(quad) else None,
