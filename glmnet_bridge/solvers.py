@@ -255,12 +255,12 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
             beta = beta + step
             it += 1
             converged, message = True, "converged"
-            if fresh and not small and np.isfinite(f0):
-                # H and the cost were computed one step (≤ tol) away: close enough for
-                # the covariance (relative error ~tol), and it saves a pass over X.
-                costs.append(f0)
+            if fresh and not small:
+                # H was computed one step (≤ tol) away: close enough for the covariance
+                # (relative error ~tol), and it saves a pass over X.
+                costs.append(np.nan)
                 betas.append(beta.copy())
-                return SolverResult(beta, converged, it, message, costs, betas, H, f0)
+                return SolverResult(beta, converged, it, message, costs, betas, H, None)
             break
         if not fresh and (size > 0.25 * last
                           or (sampled and size < _REFRESH
@@ -295,8 +295,9 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
             if last < np.inf and size * size / last <= tol:
                 # The next step should be below tol: evaluate everything here, so the
                 # convergence check and the covariance share one pass.
-                f0, g, H = problem.evaluate(beta, order=2, expected=expected)
-                fresh = True
+                # (The cost itself is left to whoever asks for the log-likelihood.)
+                _, g, H = problem.evaluate(beta, order=2, expected=expected, value=False)
+                f0, fresh = np.nan, True
             else:
                 clock = time.perf_counter()
                 _, g, _ = problem.evaluate(beta, order=1, value=False)
