@@ -5,7 +5,8 @@ from pathlib import Path
 
 import glmnet_bridge as gb
 
-MODULES = ["activations", "neurons", "costs", "design", "fit", "results", "margins", "penalties",
+MODULES = ["activations", "neurons", "costs", "design", "fit", "results", "margins", "multinomial",
+           "penalties",
            "penalized", "path", "network",
            "separation", "solvers", "inference", "compare", "plots", "report", "datasets", "cli"]
 

@@ -10,6 +10,7 @@ from .compare import Comparison, compare
 from .costs import get_cost
 from .design import DataError
 from .fit import fit_neuron
+from .multinomial import MultinomialFit, fit_softmax
 from .network import Network
 from .neurons import (
     Circuit,
@@ -35,5 +36,6 @@ __all__ = [
     "GlmnetPath", "Network", "Neuron", "NeuronFit", "Perceptron", "SeparationError",
     "SeparationWarning", "add", "adder_circuit", "cheese_festival", "compare", "cv_glmnet",
     "datasets", "detect_separation", "fit_neuron", "full_adder", "get_activation", "get_cost",
-    "glmnet_path", "half_adder", "half_adder_circuit", "nand", "penalties", "plots",
+    "MultinomialFit", "fit_softmax", "glmnet_path", "half_adder", "half_adder_circuit", "nand",
+    "penalties", "plots",
 ]

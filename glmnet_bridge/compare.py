@@ -116,7 +116,8 @@ class Comparison:
             diff = rows["abs_diff"].max()
             if self.fits[(act, cost)].cost.is_likelihood:
                 model = {"logistic": "logistic regression", "exp": "Poisson regression",
-                         "identity": "ordinary least squares"}.get(act, f"the {act} GLM")
+                         "identity": "ordinary least squares",
+                         "softmax": "multinomial logit"}.get(act, f"the {act} GLM")
                 out.append(f"the {act} neuron equals {model} to {diff:.1e} "
                            f"(largest |weight − coefficient|)")
             else:
@@ -201,11 +202,15 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
     """
     common = dict(formula=formula, data=data, X=X, y=y, freq_weights=freq_weights,
                   offset=offset, solver=solver, **fit_kwargs)
-    jobs = [(get_activation(a).name, default_cost(get_activation(a))) for a in activations]
+    jobs = [("softmax", "log_likelihood") if str(a).lower() == "softmax"
+            else (get_activation(a).name, default_cost(get_activation(a))) for a in activations]
     if quadratic:
         jobs.append(("logistic", "quadratic"))
     rows, stats, fits, oracles = [], [], {}, {}
     for act, cost in jobs:
+        if act == "softmax":
+            _compare_softmax(common, cov_type, rows, stats, fits, oracles)
+            continue
         likelihood = get_cost(cost, get_activation(act)).is_likelihood
         ct = cov_type if likelihood else "sandwich"
         fit = fit_neuron(activation=act, cost=cost, cov_type=ct, **common)
@@ -226,3 +231,35 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
         d = next(iter(fits.values())).design
         title = f"{d.formula or d.yname + ' ~ X'}  ({d.nobs} rows)"
     return Comparison(pd.DataFrame(rows), fits, oracles, pd.DataFrame(stats), cov_type, title)
+
+
+def _compare_softmax(common, cov_type, rows, stats, fits, oracles):
+    """Fit the softmax layer and statsmodels' MNLogit (Newton, tight) side by side."""
+    import statsmodels.api as sm
+
+    kwargs = {k: common[k] for k in ("formula", "data", "X", "y", "freq_weights")}
+    fit = fit_neuron(activation="softmax", **kwargs)
+    d = fit.design
+    model = sm.MNLogit(fit.codes, d.X)
+    if not np.allclose(d.freq_weights, 1):
+        rep = np.repeat(np.arange(d.nobs), d.freq_weights.astype(int))
+        model = sm.MNLogit(fit.codes[rep], d.X[rep])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = model.fit(disp=0, method="newton", tol=1e-14, maxiter=200)
+    ref_p = np.asarray(res.params)
+    ref_se = np.asarray(res.bse)
+    oracles["softmax"] = {"params": pd.DataFrame(ref_p, index=d.names,
+                                                 columns=fit.levels[1:]),
+                          "bse": pd.DataFrame(ref_se, index=d.names, columns=fit.levels[1:]),
+                          "llf": float(res.llf), "name": "MNLogit", "results": res}
+    fits[("softmax", "log_likelihood")] = fit
+    for j, cat in enumerate(fit.levels[1:]):
+        for i, term in enumerate(d.names):
+            rows.append({"activation": "softmax", "cost": "log_likelihood",
+                         "term": f"{term} [{cat}]", "neuron": fit.params.iloc[i, j],
+                         "glm": ref_p[i, j], "abs_diff": abs(fit.params.iloc[i, j] - ref_p[i, j]),
+                         "neuron_se": fit.bse.iloc[i, j], "glm_se": ref_se[i, j]})
+    stats.append({"activation": "softmax", "cost": "log_likelihood", "llf_neuron": fit.llf,
+                  "llf_glm": float(res.llf), "deviance": fit.deviance, "aic": fit.aic,
+                  "bic": fit.bic, "converged": fit.converged, "iterations": fit.n_iter})

@@ -9,7 +9,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["load_spector", "load_digits", "load_mnist", "data_path", "Split"]
+__all__ = ["load_spector", "load_iris", "load_digits", "load_mnist", "data_path", "Split"]
 
 
 def data_path(name):
@@ -46,6 +46,20 @@ def load_spector():
     with data_path("spector.csv").open("r") as fh:
         frame = pd.read_csv(fh)
     return frame.astype(float)
+
+
+def load_iris():
+    """Load Fisher's iris data: 150 flowers, four measurements (cm) and the species.
+
+    Columns ``SepalLength``, ``SepalWidth``, ``PetalLength``, ``PetalWidth`` and
+    ``Species`` (setosa, versicolor, virginica; 50 each), as shipped by scikit-learn.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    with data_path("iris.csv").open("r") as fh:
+        return pd.read_csv(fh)
 
 
 class Split(tuple):

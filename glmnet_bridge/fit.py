@@ -21,6 +21,7 @@ from .design import (
     make_design,
 )
 from .inference import COV_TYPES
+from .multinomial import fit_softmax
 from .penalized import elastic_net, penalty_weights
 from .results import NeuronFit
 from .separation import check_separation
@@ -88,7 +89,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
                batch_size=None, seed=0, progress=None, fisher_scoring=False,
                penalty_factor=None, penalize_bias=False, exposure=None,
-               glmnet_gaussian=False):
+               glmnet_gaussian=False, reference=None):
     """Fit one neuron z = w·x + b, output σ(z), to an outcome: a GLM by another name.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
@@ -108,7 +109,9 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         ``"Intercept"`` is added unless ``fit_intercept=False``.
     activation : str, default "logistic"
         σ: logistic, probit, cauchit, cloglog or loglog for a binary outcome; exp
-        for counts; identity for a continuous outcome.
+        for counts; identity for a continuous outcome; "softmax" for a categorical
+        outcome (multinomial logit: returns a
+        :class:`glmnet_bridge.multinomial.MultinomialFit`, see :func:`fit_softmax`).
     cost : {"cross_entropy", "quadratic", "poisson"}, optional
         Default: the activation's likelihood (cross-entropy, Poisson, or quadratic for
         the identity). "quadratic" on a sigmoid is chapter 1's cost: nonlinear least
@@ -167,6 +170,8 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         Reproduce R glmnet's Gaussian answers: glmnet standardises y internally, so
         for alpha < 1 its ridge term is in effect divided by sd(y) (population SD).
         Off, the objective is exactly the one written above.
+    reference : optional
+        softmax: the reference category (default: the first in sorted order).
     fisher_scoring : bool, default False
         Newton: step with the expected information (Fisher scoring, IRLS) instead of
         the observed. Same optimum; for non-canonical links it converges linearly,
@@ -194,6 +199,11 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
     >>> round(fit.params["GPA"], 6)
     1.62581
     """
+    if isinstance(activation, str) and activation.strip().lower() == "softmax":
+        return fit_softmax(formula, data, X=X, y=y, reference=reference,
+                           freq_weights=freq_weights, fit_intercept=fit_intercept,
+                           separation=separation, tol=1e-10 if tol is None else tol,
+                           maxiter=100 if maxiter is None else maxiter)
     act = get_activation(activation)
     cst = get_cost(default_cost(act) if cost is None else cost, act)
     if not act.is_cdf and not cst.is_likelihood:
