@@ -6,7 +6,7 @@ from pathlib import Path
 import glmnet_bridge as gb
 
 MODULES = ["activations", "neurons", "costs", "design", "fit", "results", "margins", "multinomial",
-           "penalties",
+           "models", "penalties",
            "penalized", "path", "network",
            "separation", "solvers", "inference", "compare", "plots", "report", "datasets", "cli"]
 

@@ -10,6 +10,7 @@ from .compare import Comparison, compare
 from .costs import get_cost
 from .design import DataError
 from .fit import fit_neuron
+from .models import ModelComparison, compare_models
 from .multinomial import MultinomialFit, fit_softmax
 from .network import Network
 from .neurons import (
@@ -33,9 +34,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Activation", "CVGlmnet", "Circuit", "Comparison", "ConvergenceWarning", "DataError",
-    "GlmnetPath", "Network", "Neuron", "NeuronFit", "Perceptron", "SeparationError",
-    "SeparationWarning", "add", "adder_circuit", "cheese_festival", "compare", "cv_glmnet",
-    "datasets", "detect_separation", "fit_neuron", "full_adder", "get_activation", "get_cost",
-    "MultinomialFit", "fit_softmax", "glmnet_path", "half_adder", "half_adder_circuit", "nand",
-    "penalties", "plots",
+    "GlmnetPath", "ModelComparison", "MultinomialFit", "Network", "Neuron", "NeuronFit",
+    "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
+    "cheese_festival", "compare", "compare_models", "cv_glmnet", "datasets",
+    "detect_separation", "fit_neuron", "fit_softmax", "full_adder", "get_activation",
+    "get_cost", "glmnet_path", "half_adder", "half_adder_circuit", "nand", "penalties",
+    "plots",
 ]

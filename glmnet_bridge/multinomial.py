@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, special
 
-from .design import DataError, make_design
+from .design import DataError, diagnose_rank, make_design
 from .inference import wald_table
 from .separation import SeparationError, SeparationWarning
 from .solvers import ConvergenceWarning
@@ -342,7 +342,9 @@ def fit_softmax(formula=None, data=None, *, X=None, y=None, reference=None, freq
         try:
             step = -linalg.cho_solve(linalg.cho_factor(H), g)
         except linalg.LinAlgError:
-            break
+            if it == 1:
+                diagnose_rank(X, design.names, design.intercept)
+            break  # the information vanished: weights diverging (separation)
         t = 1.0
         for _ in range(40):
             cand = B + t * step.reshape(m, p).T
