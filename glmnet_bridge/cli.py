@@ -13,6 +13,7 @@ from .activations import BINARY_ACTIVATIONS
 __all__ = ["main", "build_parser"]
 
 SPECTOR_FORMULA = "GRADE ~ GPA + TUCE + PSI"
+MODEL_ACTIVATIONS = (*BINARY_ACTIVATIONS, "exp", "identity", "softmax")
 
 
 def _load(path):
@@ -25,16 +26,21 @@ def _load(path):
     return pd.read_csv(path), path
 
 
-def _compare(args):
+def _comparison(args, verb):
+    """Fit what ``compare`` and ``report`` share: the data, the formula, the Comparison."""
     from .compare import compare
 
     data, source = _load(args.data)
     formula = args.formula or (SPECTOR_FORMULA if args.data is None else None)
     if formula is None:
-        raise SystemExit("glmnet-bridge compare: --formula is required with --data")
-    cmp = compare(formula, data=data, activations=tuple(args.activations), solver=args.solver,
-                  cov_type=args.cov_type, quadratic=args.quadratic,
-                  title=f"{source}: {formula}  ({len(data)} rows)")
+        raise SystemExit(f"glmnet-bridge {verb}: --formula is required with --data")
+    return compare(formula, data=data, activations=tuple(args.activations), solver=args.solver,
+                   cov_type=args.cov_type, quadratic=args.quadratic,
+                   title=f"{source}: {formula}  ({len(data)} rows)")
+
+
+def _compare(args):
+    cmp = _comparison(args, "compare")
     print(cmp.summary(digits=args.digits))
     if args.output:
         cmp.table.to_csv(args.output, index=False)
@@ -43,15 +49,7 @@ def _compare(args):
 
 
 def _report(args):
-    from .compare import compare
-
-    data, source = _load(args.data)
-    formula = args.formula or (SPECTOR_FORMULA if args.data is None else None)
-    if formula is None:
-        raise SystemExit("glmnet-bridge report: --formula is required with --data")
-    cmp = compare(formula, data=data, activations=tuple(args.activations), solver=args.solver,
-                  cov_type=args.cov_type, quadratic=args.quadratic,
-                  title=f"{source}: {formula}  ({len(data)} rows)")
+    cmp = _comparison(args, "report")
     path = cmp.report(args.output, title=args.title)
     print(f"report written to {path}")
     return 0
@@ -62,9 +60,10 @@ def _model_options(p):
     p.add_argument("--formula", help=f'a patsy formula (default with the bundled data: '
                                      f'"{SPECTOR_FORMULA}")')
     p.add_argument("--activations", nargs="+", default=["logistic", "probit"],
-                   choices=BINARY_ACTIVATIONS, metavar="NAME",
+                   choices=MODEL_ACTIVATIONS, metavar="NAME",
                    help="activations to fit: " + ", ".join(BINARY_ACTIVATIONS)
-                        + " (default: logistic probit)")
+                        + " for a 0/1 outcome, exp for counts, identity for a continuous "
+                          "outcome, softmax for categories (default: logistic probit)")
     p.add_argument("--solver", default="newton", choices=("newton", "lbfgs", "gd", "sgd"),
                    help="the neuron's solver (default: newton)")
     p.add_argument("--cov-type", default="expected", choices=("expected", "observed"),
