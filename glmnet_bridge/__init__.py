@@ -26,9 +26,9 @@ from .neurons import (
     nand,
 )
 from .path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
+from .problem import ConvergenceWarning
 from .results import NeuronFit
 from .separation import SeparationError, SeparationWarning, detect_separation
-from .solvers import ConvergenceWarning
 
 __version__ = "0.1.0"
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .activations import BINARY_ACTIVATIONS, get_activation
 from .costs import default_cost, get_cost
+from .descent import gradient_descent
 from .design import (
     DataError,
     check_binary,
@@ -23,17 +24,10 @@ from .design import (
 from .inference import COV_TYPES
 from .multinomial import fit_softmax
 from .penalized import elastic_net, penalty_weights
+from .problem import ConvergenceWarning, Problem, SingularInformation
 from .results import NeuronFit
 from .separation import check_separation
-from .solvers import (
-    SOLVERS,
-    ConvergenceWarning,
-    Problem,
-    SingularInformation,
-    gradient_descent,
-    lbfgs,
-    newton,
-)
+from .solvers import SOLVERS, lbfgs, newton
 
 __all__ = ["fit_neuron"]
 

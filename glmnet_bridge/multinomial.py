@@ -14,8 +14,8 @@ from scipy import linalg, optimize, special
 
 from .design import DataError, diagnose_rank, make_design
 from .inference import wald_table
+from .problem import ConvergenceWarning
 from .separation import SeparationError, SeparationWarning
-from .solvers import ConvergenceWarning
 
 __all__ = ["fit_softmax", "MultinomialFit", "detect_multinomial_separation"]
 

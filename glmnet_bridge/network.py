@@ -366,8 +366,8 @@ class Network:
         glmnet_bridge.NeuronFit
         """
         from .design import check_binary, make_design
+        from .problem import Problem
         from .results import NeuronFit
-        from .solvers import Problem
 
         if len(self.sizes) != 2 or self.sizes[1] != 1:
             raise ValueError("only a network with no hidden layer and one output is a GLM; "

@@ -13,7 +13,7 @@ from .activations import get_activation
 from .costs import default_cost, get_cost
 from .design import check_binary, check_outcome, column_sd, make_design
 from .penalized import elastic_net, penalty_weights
-from .solvers import Problem
+from .problem import Problem
 
 __all__ = ["GlmnetPath", "CVGlmnet", "glmnet_path", "cv_glmnet", "lambda_sequence"]
 

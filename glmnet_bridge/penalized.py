@@ -183,7 +183,7 @@ def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, s
     reaches from close by (the violation squares at each step), or when the step is
     below tol at a point where they hold to 1e3·tol.
     """
-    from .solvers import SolverResult
+    from .problem import SolverResult
 
     n = float(problem.f.sum())
     beta = np.array(beta0, dtype=float)
