@@ -106,7 +106,12 @@ class CrossEntropy(Cost):
         return -float(f @ self.terms(y, z))
 
     def deviance(self, y, z, f):
-        return 2.0 * float(f @ self.terms(y, z))  # the saturated model fits 0/1 exactly
+        # The saturated model fits each y exactly: its cross-entropy is the entropy of y,
+        # 0 for a 0/1 outcome, > 0 for a proportion (successes / trials).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ent = -(np.where(y > 0, y * np.log(y), 0.0)
+                    + np.where(y < 1, (1 - y) * np.log1p(-y), 0.0))
+        return 2.0 * float(f @ (self.terms(y, z) - ent))
 
     def terms(self, y, z):
         a = self.activation

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
-           "check_binary", "check_outcome", "column_sd"]
+           "check_binary", "check_outcome", "column_sd", "set_trials"]
 
 _MAX_LISTED = 5
 
@@ -46,6 +46,9 @@ class Design:
     design_info : object or None
         patsy's DesignInfo, to build the same columns from new data.
     formula : str or None
+    trials : numpy.ndarray or None
+        Binomial trials per row when the outcome is a count of successes; then
+        ``y`` holds the proportion successes/trials.
     """
 
     inputs: np.ndarray
@@ -59,6 +62,7 @@ class Design:
     design_info: object = None
     formula: str | None = None
     _full: np.ndarray | None = field(default=None, repr=False)
+    trials: np.ndarray | None = None
 
     @property
     def X(self):
@@ -324,9 +328,41 @@ def _offset(off, n, rows):
     return off
 
 
+def set_trials(design, trials):
+    """Turn a count of successes into a proportion of ``trials`` (checked, row by row).
+
+    Parameters
+    ----------
+    design : Design
+        Its ``y`` holds successes; it is replaced by successes/trials.
+    trials : array_like
+        Trials per row (positive integers).
+    """
+    m = np.asarray(trials, dtype=float).ravel()
+    _check_lengths(design.nobs, trials=m)
+    bad = ~np.isfinite(m) | (m <= 0) | (m != np.round(m))
+    if bad.any():
+        raise DataError(f"trials must be positive whole numbers ({_list_rows(design.rows, bad)})")
+    k = design.y
+    bad = (k < 0) | (k > m) | (k != np.round(k))
+    if bad.any():
+        raise DataError(f"outcome {design.yname!r} counts successes: it must be a whole number "
+                        f"between 0 and the trials ({_list_rows(design.rows, bad)})")
+    design.y = k / m
+    design.trials = m
+
+
 def check_binary(design, cost_name="cross-entropy"):
-    """Raise :class:`DataError` unless every outcome is 0 or 1 (naming the first bad rows)."""
+    """Raise :class:`DataError` unless every outcome is 0 or 1 (naming the first bad rows).
+
+    With ``design.trials`` the outcome is a proportion: only "not constant" is checked.
+    """
     y = design.y
+    if design.trials is not None:
+        if np.all(y == y[0]) and y[0] in (0.0, 1.0):
+            raise DataError(f"outcome {design.yname!r} is {y[0]:g} in every trial: "
+                            "there is nothing to fit")
+        return
     bad = (y != 0) & (y != 1)
     if bad.any():
         first = y[bad][0]

@@ -20,6 +20,7 @@ from .design import (
     column_sd,
     diagnose_rank,
     make_design,
+    set_trials,
 )
 from .inference import COV_TYPES
 from .multinomial import fit_softmax
@@ -83,7 +84,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
                batch_size=None, seed=0, progress=None, fisher_scoring=False,
                penalty_factor=None, penalize_bias=False, exposure=None,
-               glmnet_gaussian=False, reference=None):
+               glmnet_gaussian=False, reference=None, trials=None):
     """Fit one neuron z = w·x + b, output σ(z), to an outcome: a GLM by another name.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
@@ -166,6 +167,11 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         Off, the objective is exactly the one written above.
     reference : optional
         softmax: the reference category (default: the first in sorted order).
+    trials : array_like or str, optional
+        Binomial outcome as (successes, trials): the outcome counts successes out of
+        ``trials`` per row (a column name of ``data`` is accepted), as R's
+        ``cbind(successes, failures)``. The log-likelihood includes log C(trials,
+        successes), as statsmodels' GLM does; ``nobs`` counts rows.
     fisher_scoring : bool, default False
         Newton: step with the expected information (Fisher scoring, IRLS) instead of
         the observed. Same optimum; for non-canonical links it converges linearly,
@@ -227,12 +233,17 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                          freq_weights=freq_weights, offset=offset, wide=penalised)
     if exposure is not None:
         design.offset = design.offset + _log_exposure(exposure, design)
+    if trials is not None:
+        if cst.family != "binomial":
+            raise ValueError("trials= goes with a binary activation and the cross-entropy cost")
+        set_trials(design, data[trials] if isinstance(trials, str) else trials)
     if cst.family in ("binomial", None):
         check_binary(design, cst.name.replace("_", "-"))
     else:
         check_outcome(design, cst)
-    problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cst,
-                      design.intercept)
+    weight = design.freq_weights if design.trials is None else \
+        design.freq_weights * design.trials
+    problem = Problem(design.inputs, design.y, weight, design.offset, cst, design.intercept)
     if penalised:
         return _fit_penalised(design, problem, act, cst, lam, alpha, standardize,
                               penalty_factor, penalize_bias, cov_type, start_params, tol,

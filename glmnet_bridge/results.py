@@ -64,7 +64,7 @@ class NeuronFit:
         self.separation = separation
         self._hessians = {} if hessian is None else {hessian_kind: hessian}
         self.penalty = penalty
-        if cost_total is not None and cost.family == "binomial":
+        if cost_total is not None and cost.family == "binomial" and design.trials is None:
             self.llf = -float(cost_total)  # the solver's last pass was at the estimate
 
     @cached_property
@@ -268,7 +268,19 @@ class NeuronFit:
         Poisson for the exp neuron, Gaussian (σ² profiled out) for the identity neuron.
         """
         p = self._problem
-        return self._likelihood.loglik(p.y, p.z(self._beta), p.f)
+        return self._likelihood.loglik(p.y, p.z(self._beta), p.f) + self._log_binomial
+
+    @cached_property
+    def _log_binomial(self):
+        """Σ f·log C(trials, successes): the constant a (successes, trials) likelihood adds."""
+        from scipy.special import gammaln
+
+        m = self.design.trials
+        if m is None:
+            return 0.0
+        k = np.round(self.design.y * m)
+        return float(self.design.freq_weights
+                     @ (gammaln(m + 1) - gammaln(k + 1) - gammaln(m - k + 1)))
 
     @cached_property
     def _null_z(self):
@@ -288,7 +300,7 @@ class NeuronFit:
     def llnull(self):
         """Return the log-likelihood of the model with only an intercept (and offset)."""
         p = self._problem
-        return self._likelihood.loglik(p.y, self._null_z, p.f)
+        return self._likelihood.loglik(p.y, self._null_z, p.f) + self._log_binomial
 
     @property
     def deviance(self):

@@ -218,3 +218,35 @@ def test_history_records_every_newton_iteration(spector):
     assert len(h) == fit.n_iter + 1
     assert np.all(np.diff(h["cost"]) <= 1e-12)
     assert h["cost"].iloc[-1] == pytest.approx(-fit.llf / fit.nobs, rel=1e-12)
+
+
+@pytest.mark.parametrize("act", ["logistic", "cloglog"])
+def test_successes_out_of_trials_equal_statsmodels_two_column_glm(act):
+    rng = np.random.default_rng(0)
+    n = 60
+    x = rng.standard_normal(n)
+    m = rng.integers(1, 20, n)
+    k = rng.binomial(m, 1 / (1 + np.exp(-(0.3 + 0.8 * x))))
+    df = pd.DataFrame({"x": x, "k": k, "m": m})
+    fit = gb.fit_neuron("k ~ x", data=df, trials="m", activation=act, cov_type="expected")
+    model, ref = tight_glm(np.column_stack([k, m - k]), sm.add_constant(x), LINKS[act])
+    np.testing.assert_allclose(fit.params.to_numpy(), ref.params, atol=1e-9)
+    for name in ("llf", "llnull", "deviance", "null_deviance", "aic"):
+        assert getattr(fit, name) == pytest.approx(getattr(ref, name), rel=1e-10), name
+    assert fit.nobs == ref.nobs == n and fit.df_resid == ref.df_resid
+    cov = np.linalg.inv(-model.hessian(ref.params, observed=False))
+    np.testing.assert_allclose(fit.cov_params().to_numpy(), cov, rtol=1e-7)
+    # and it is the same fit as one 0/1 row per trial
+    long = pd.DataFrame({"x": np.repeat(x, m),
+                         "y": np.concatenate([np.r_[np.ones(a), np.zeros(b - a)]
+                                              for a, b in zip(k, m, strict=True)])})
+    rows = gb.fit_neuron("y ~ x", data=long, activation=act)
+    np.testing.assert_allclose(fit.params.to_numpy(), rows.params.to_numpy(), atol=1e-9)
+
+
+def test_trials_errors(spector):
+    df = spector.assign(m=3.0, k=spector["GRADE"] * 4)
+    with pytest.raises(gb.DataError, match="between 0 and the trials"):
+        gb.fit_neuron("k ~ GPA", data=df, trials="m")
+    with pytest.raises(gb.DataError, match="trials must be positive whole numbers"):
+        gb.fit_neuron("GRADE ~ GPA", data=df.assign(m=0.5), trials="m")
