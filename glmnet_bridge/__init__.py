@@ -4,7 +4,7 @@ A sigmoid neuron fitted by maximum likelihood is logistic regression; this
 package shows, with numbers, where the two are the same thing and where not.
 """
 
-from . import datasets, penalties, plots
+from . import datasets, penalties
 from .activations import Activation, get_activation
 from .compare import Comparison, compare
 from .costs import get_cost
@@ -31,6 +31,15 @@ from .results import NeuronFit
 from .separation import SeparationError, SeparationWarning, detect_separation
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # matplotlib loads only when a figure is asked for: ``gb.plots`` imports on first use.
+    if name == "plots":
+        import importlib
+
+        return importlib.import_module(".plots", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Activation", "CVGlmnet", "Circuit", "Comparison", "ConvergenceWarning", "DataError",

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special
-from statsmodels.genmod.families import links as sm_links
 
 __all__ = ["Activation", "get_activation", "ACTIVATIONS", "BINARY_ACTIVATIONS"]
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # exp() overflows above log(max float) ≈ 709.78; clipping there keeps |z| = 1000 warning-free.
 _EXP_MAX = 709.0
+
+
+def _link(name):
+    # statsmodels is imported on first use: it takes most of a second to load.
+    from statsmodels.genmod.families import links
+
+    return getattr(links, name)()
 
 
 def _exp(z):
@@ -105,7 +111,7 @@ class Logistic(Activation):
 
     @property
     def link(self):
-        return sm_links.Logit()
+        return _link("Logit")
 
     def __call__(self, z):
         return special.expit(_asfloat(z))
@@ -141,7 +147,7 @@ class Probit(Activation):
 
     @property
     def link(self):
-        return sm_links.Probit()
+        return _link("Probit")
 
     def __call__(self, z):
         return special.ndtr(_asfloat(z))
@@ -171,7 +177,7 @@ class Cauchit(Activation):
 
     @property
     def link(self):
-        return sm_links.Cauchy()
+        return _link("Cauchy")
 
     def __call__(self, z):
         # arctan2(1, −z)/π equals 1/2 + arctan(z)/π without cancellation in the left tail.
@@ -204,7 +210,7 @@ class CLogLog(Activation):
 
     @property
     def link(self):
-        return sm_links.CLogLog()
+        return _link("CLogLog")
 
     def __call__(self, z):
         return -np.expm1(-_exp(_asfloat(z)))
@@ -247,7 +253,7 @@ class LogLog(Activation):
 
     @property
     def link(self):
-        return sm_links.LogLog()
+        return _link("LogLog")
 
     def __call__(self, z):
         return np.exp(self._mirror.log_sf(-_asfloat(z)))
@@ -281,7 +287,7 @@ class Identity(Activation):
 
     @property
     def link(self):
-        return sm_links.Identity()
+        return _link("Identity")
 
     def __call__(self, z):
         return _asfloat(z).copy()
@@ -300,7 +306,7 @@ class Exp(Activation):
 
     @property
     def link(self):
-        return sm_links.Log()
+        return _link("Log")
 
     def __call__(self, z):
         return _exp(_asfloat(z))
