@@ -127,3 +127,10 @@ def test_cli_report_default_and_markdown(tmp_path, monkeypatch, capsys):
                      "--no-quadratic", "--title", "My report"]) == 0
     assert (tmp_path / "x.md").read_text().startswith("# My report")
     assert "report written to" in capsys.readouterr().out
+
+
+def test_report_without_the_counterpoint_says_how_to_add_it(tmp_path):
+    cmp = gb.compare(F, data=gb.datasets.load_spector())
+    text = cmp.report(tmp_path / "r.html").read_text()
+    assert "quadratic=True" in text and 'id="quadratic"' not in text
+    assert "quadratic=True" in cmp.report(tmp_path / "r.md").read_text()
