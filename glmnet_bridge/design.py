@@ -379,7 +379,14 @@ def check_binary(design, cost_name="cross-entropy"):
 
 
 def check_outcome(design, cost):
-    """Raise :class:`DataError` if some outcome is impossible for ``cost`` (naming rows)."""
+    """Raise :class:`DataError` if some outcome is impossible for ``cost`` (naming rows).
+
+    A binary model (a cross-entropy or the quadratic cost of a sigmoid) needs 0/1 outcomes
+    (:func:`check_binary`); Poisson needs counts; the Gaussian anything finite.
+    """
+    if cost.family in ("binomial", None):
+        check_binary(design, cost.name.replace("_", "-"))
+        return
     bad = ~cost.valid_outcome(design.y)
     if bad.any():
         raise DataError(f"outcome {design.yname!r} {cost.outcome_rule} for the {cost.name} "

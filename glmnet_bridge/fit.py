@@ -15,7 +15,6 @@ from .costs import default_cost, get_cost
 from .descent import gradient_descent
 from .design import (
     DataError,
-    check_binary,
     check_outcome,
     column_sd,
     diagnose_rank,
@@ -237,10 +236,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         if cst.family != "binomial":
             raise ValueError("trials= goes with a binary activation and the cross-entropy cost")
         set_trials(design, data[trials] if isinstance(trials, str) else trials)
-    if cst.family in ("binomial", None):
-        check_binary(design, cst.name.replace("_", "-"))
-    else:
-        check_outcome(design, cst)
+    check_outcome(design, cst)
     weight = design.freq_weights if design.trials is None else \
         design.freq_weights * design.trials
     problem = Problem(design.inputs, design.y, weight, design.offset, cst, design.intercept)

@@ -365,7 +365,7 @@ class Network:
         -------
         glmnet_bridge.NeuronFit
         """
-        from .design import check_binary, make_design
+        from .design import check_outcome, make_design
         from .problem import Problem
         from .results import NeuronFit
 
@@ -377,7 +377,7 @@ class Network:
         act = get_activation(self.output)
         cost = get_cost(self.cost, act)
         design = make_design(X=X, y=y)
-        check_binary(design, self.cost.replace("_", "-"))
+        check_outcome(design, cost)
         problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cost,
                           True)
         beta = np.r_[float(self.biases[0][0]), self.weights[0][0].astype(float)]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .activations import get_activation
 from .costs import default_cost, get_cost
-from .design import check_binary, check_outcome, column_sd, make_design
+from .design import check_outcome, column_sd, make_design
 from .penalized import elastic_net, penalty_weights
 from .problem import Problem
 
@@ -25,10 +25,7 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None):
     act = get_activation(activation)
     cost = get_cost(default_cost(act), act)
     design = make_design(formula, data, X, y, freq_weights=freq_weights, wide=True)
-    if cost.family == "binomial":
-        check_binary(design)
-    else:
-        check_outcome(design, cost)
+    check_outcome(design, cost)
     problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cost,
                       design.intercept)
     return act, design, problem
