@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
-           "check_binary", "check_outcome", "column_sd", "set_trials"]
+           "check_binary", "check_outcome", "column_sd", "set_trials", "label_design"]
 
 _MAX_LISTED = 5
 
@@ -446,6 +446,43 @@ def diagnose_rank(X, names, intercept=True):
         f"the design is rank deficient (rank {k - len(null)} < {k} columns): columns "
         f"{involved} are linearly dependent, {names[j]} = {' '.join(terms)}; drop one of them"
     )
+
+
+def label_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
+                 freq_weights=None):
+    """Build the design of a model whose outcome is labels (categories), not a number.
+
+    patsy would expand a label column into dummies; the right-hand side is built with
+    a placeholder outcome instead, and the labels are returned as they are.
+
+    Parameters
+    ----------
+    formula, data, X, y, fit_intercept, freq_weights
+        As for :func:`make_design`; ``fit_intercept=False`` drops the formula's intercept.
+
+    Returns
+    -------
+    tuple
+        ``(design, labels)``, labels a numpy array with one entry per row.
+    """
+    if formula is None:
+        labels = np.asarray(y).ravel()
+        design = make_design(X=X, y=np.zeros(len(labels)), fit_intercept=fit_intercept,
+                             freq_weights=freq_weights)
+        return design, labels
+    if data is None:
+        raise DataError("a formula needs data=")
+    lhs, rhs = formula.split("~", 1)
+    yname = lhs.strip()
+    if yname not in data.columns:
+        raise DataError(f"outcome {yname!r} is not a column of the data")
+    _check_missing(data[[yname]], what="outcome")
+    placeholder = pd.Series(np.zeros(len(data)), index=data.index, name=yname)
+    rhs = rhs.strip() if fit_intercept else f"{rhs.strip()} - 1"
+    design = make_design(f"{yname} ~ {rhs}", data.assign(**{yname: placeholder}),
+                         freq_weights=freq_weights)
+    design.yname = yname
+    return design, data[yname].to_numpy()
 
 
 def design_matrix_for(design, newdata):

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .design import DataError, make_design
+from .design import DataError, label_design
 from .fit import fit_neuron
 from .multinomial import fit_softmax
 from .network import Network
@@ -199,20 +199,10 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
     -------
     ModelComparison
     """
-    if formula is not None:
-        if data is None:
-            raise DataError("a formula needs data=")
-        lhs, rhs = formula.split("~", 1)
-        yname = lhs.strip()
-        ys = data[yname].to_numpy()
-        design = make_design(f"{yname} ~ {rhs.strip()} - 1",
-                             data.assign(**{yname: np.zeros(len(data))}))
-        Xv = design.X
-        title = f"{formula}  ({len(ys)} rows)"
-    else:
-        design = make_design(X=X, y=np.zeros(len(np.asarray(y))), fit_intercept=False)
-        Xv, ys = design.X, np.asarray(y).ravel()
-        title = f"{len(ys)} rows, {Xv.shape[1]} inputs"
+    design, ys = label_design(formula, data, X, y, fit_intercept=False)
+    Xv = design.X
+    title = (f"{formula}  ({len(ys)} rows)" if formula is not None
+             else f"{len(ys)} rows, {Xv.shape[1]} inputs")
     constant = np.flatnonzero(np.ptp(Xv, axis=0) == 0)
     if constant.size:
         # Columns with one value carry nothing and make the GLM's information singular.

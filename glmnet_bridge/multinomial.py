@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, special
 
-from .design import DataError, diagnose_rank, make_design
+from .design import DataError, diagnose_rank, label_design
 from .inference import wald_table
 from .problem import ConvergenceWarning
 from .separation import SeparationError, SeparationWarning
@@ -292,25 +292,8 @@ def fit_softmax(formula=None, data=None, *, X=None, y=None, reference=None, freq
     -------
     MultinomialFit
     """
-    if formula is not None:
-        if data is None:
-            raise DataError("a formula needs data=")
-        lhs, rhs = formula.split("~", 1)
-        yname = lhs.strip()
-        if yname not in data.columns:
-            raise DataError(f"outcome {yname!r} is not a column of the data")
-        labels = pd.Series(data[yname])
-        if labels.isna().any():
-            raise DataError(f"outcome {yname!r} has {int(labels.isna().sum())} missing values")
-        numeric = pd.Series(np.zeros(len(data)), index=data.index, name=yname)
-        design = make_design(f"{yname} ~ {rhs.strip()}", data.assign(**{yname: numeric}),
-                             freq_weights=freq_weights)
-        design.yname = yname
-        yv = labels.to_numpy()
-    else:
-        yv = np.asarray(y).ravel()
-        design = make_design(X=X, y=np.zeros(len(yv)), fit_intercept=fit_intercept,
-                             freq_weights=freq_weights)
+    design, yv = label_design(formula, data, X, y, fit_intercept=fit_intercept,
+                              freq_weights=freq_weights)
     codes, levels = _categories(yv, reference)
     K = len(levels)
     X = design.X
