@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 import warnings
 
@@ -37,6 +38,16 @@ def simulate(n, p, seed=0):
     beta = rng.uniform(-0.5, 0.5, p) / np.sqrt(p / 10)
     y = (rng.random(n) < 1 / (1 + np.exp(-(0.2 + X @ beta)))).astype(float)
     return X, y
+
+
+def _settle():
+    """Let the previous peer's idle worker threads stop spinning before the next timing.
+
+    OpenMP (scikit-learn) and OpenBLAS keep their threads busy-waiting for a while
+    after a parallel region; on a 2-core machine they would steal the next fit's CPU.
+    """
+    gc.collect()
+    time.sleep(0.5)
 
 
 def peers(X, y):
@@ -84,6 +95,7 @@ def run(size, repeats):
         warnings.simplefilter("ignore")
         for _ in range(repeats):
             for name, fn in fns.items():
+                _settle()
                 t0 = time.perf_counter()
                 params[name] = fn()
                 times[name].append(time.perf_counter() - t0)

@@ -266,13 +266,14 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
 
 
 def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
-            formula, full=None, wide=False):
+            formula, full=None, wide=False, screened=False):
     n, k = inputs.shape[0], len(names)
     # One sum is NaN or ±inf exactly when some entry is (or it overflowed): a fast screen
     # before the column-by-column check that names the culprit.
-    if not np.isfinite(inputs.sum()):
+    if not (screened or np.isfinite(inputs.sum())):
         _check_finite(inputs, names[int(intercept):], rows)
-    _check_finite(yv[:, None], [yname], rows)
+    if not (screened or np.isfinite(yv.sum())):
+        _check_finite(yv[:, None], [yname], rows)
     fw = _weights(freq_weights, n, "freq_weights", rows)
     off = _offset(offset, n, rows)
     if n < k and not wide:
@@ -299,7 +300,7 @@ def _fast_arrays(X, y, fit_intercept, freq_weights, offset, wide):
         names = ["Intercept", *names]
     rows = pd.RangeIndex(Xf.shape[0])
     return _finish(Xf, yf, names, "y", freq_weights, offset, fit_intercept, rows, None, None,
-                   None, wide)
+                   None, wide, screened=True)
 
 
 def _weights(w, n, name, rows):
@@ -363,7 +364,7 @@ def check_binary(design, cost_name="cross-entropy"):
             raise DataError(f"outcome {design.yname!r} is {y[0]:g} in every trial: "
                             "there is nothing to fit")
         return
-    bad = (y != 0) & (y != 1)
+    bad = y * (1.0 - y) != 0.0  # neither 0 nor 1 (NaN was refused before)
     if bad.any():
         first = y[bad][0]
         raise DataError(

@@ -52,7 +52,8 @@ def _progress(enabled, total, desc):
 def _start(design, activation):
     beta = np.zeros(design.n_params)
     if design.intercept:
-        ybar = float(np.average(design.y, weights=design.freq_weights))
+        w = design.freq_weights
+        ybar = float(w @ design.y) / float(w.sum())  # np.average, without its copies
         if activation.is_cdf:
             ybar = min(max(ybar, 1e-6), 1 - 1e-6)
         elif activation.name == "exp":
