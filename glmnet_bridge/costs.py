@@ -151,16 +151,25 @@ class LogisticCrossEntropy(CrossEntropy):
         return mu * (1.0 - mu)
 
     def derivatives(self, y, z, order=2, expected=False, value=True):
-        mu = special.expit(z)
-        c = None
+        # From e = exp(−z), which numpy evaluates in SIMD (about three times faster than
+        # scipy's expit): σ = 1/(1 + e) and σ(1 − σ) = e·σ², accurate in both tails. e
+        # overflows to inf only below z ≈ −709, where σ = 0 and σ(1 − σ) = 0.
+        # The cost is c = log1p(e^−|z|) + max(z, 0) − y·z: no cancellation for y = 0 or 1.
+        with np.errstate(over="ignore"):
+            e = np.exp(-z)
+        mu = np.reciprocal(e + 1.0)
+        c = d2 = None
         if value:
-            # −log σ(z) + (1 − y)·z, since log(1 − σ) = log σ − z; σ underflows to 0
-            # only below z ≈ −745, where −log σ(z) = −z to the last bit.
-            with np.errstate(divide="ignore"):
-                nlog_mu = -np.log(mu)
-            c = np.where(mu > 0, nlog_mu, -z) + (1.0 - y) * z
-        return (c, mu - y if order >= 1 else None,
-                mu * (1.0 - mu) if order >= 2 else None)
+            c = np.maximum(z, 0.0)
+            c -= y * z  # exactly 0 when y = 1, z > 0 or y = 0, z < 0
+            c += np.log1p(np.exp(-np.abs(z)))
+        if order >= 2:
+            with np.errstate(invalid="ignore"):
+                d2 = e * mu
+                d2 *= mu
+            if np.max(e, initial=0.0) == np.inf:
+                d2[np.isinf(e)] = 0.0
+        return c, (mu - y if order >= 1 else None), d2
 
 
 class Poisson(Cost):

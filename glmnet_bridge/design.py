@@ -401,8 +401,14 @@ def column_sd(design):
     This is the scale glmnet standardises by.
     """
     f = design.freq_weights / design.freq_weights.sum()
-    mean = f @ design.inputs
-    return np.sqrt(np.maximum(f @ (design.inputs - mean) ** 2, 0.0))
+    X = design.inputs
+    mean = f @ X
+    var = np.zeros(X.shape[1])
+    for start in range(0, X.shape[0], 8192):  # blocks: no n-by-p temporaries
+        d = X[start:start + 8192] - mean
+        d *= d
+        var += f[start:start + 8192] @ d
+    return np.sqrt(var)
 
 
 def diagnose_rank(X, names, intercept=True):
