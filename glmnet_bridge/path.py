@@ -12,7 +12,8 @@ import pandas as pd
 from .activations import get_activation
 from .costs import default_cost, get_cost
 from .design import check_outcome, column_sd, make_design
-from .penalized import elastic_net, penalty_weights
+from .pathstep import PathState, path_point
+from .penalized import penalty_weights
 from .problem import Problem
 
 __all__ = ["GlmnetPath", "CVGlmnet", "glmnet_path", "cv_glmnet", "lambda_sequence"]
@@ -31,14 +32,15 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None):
     return act, design, problem
 
 
-def _null_fit(design, act, problem):
-    ybar = float(np.average(design.y, weights=design.freq_weights))
+def _null_start(design, act, problem, expected):
+    """Return the null model (bias only) as a path's first state: cost, gradient, Hessian."""
+    w = design.freq_weights
+    ybar = float(w @ design.y) / float(w.sum())
     if act.is_cdf:
         ybar = min(max(ybar, 1e-10), 1 - 1e-10)
     beta = np.zeros(design.n_params)
     beta[0] = float(act.link(ybar))
-    _, g, _ = problem.evaluate(beta, order=1, value=False)
-    return beta, g / design.freq_weights.sum()
+    return PathState(beta, *problem.evaluate(beta, order=2, expected=expected))
 
 
 def _scales(design, standardize):
@@ -131,7 +133,7 @@ class GlmnetPath:
 
 def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
-                freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-10,
+                freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-9,
                 progress=None):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
 
@@ -160,7 +162,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     early_stop : bool, default True
         glmnet's rule: stop once the deviance explained changes by < 1e-5 or
         exceeds 0.999 (only for the generated sequence).
-    tol : float, default 1e-10
+    tol : float, default 1e-9
+        Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|)
+        (1e-8 by default, far tighter than glmnet's own ``thresh``).
     progress : bool, optional
         A progress bar over λ (default: for long paths).
 
@@ -174,11 +178,12 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     scale = _scales(design, standardize)
     if np.any(scale == 0):
         raise ValueError("a column is constant: it cannot be standardised")
-    beta, grad = _null_fit(design, act, problem)
-    cost = problem.cost
-    null_dev = cost.deviance(design.y, problem.z(beta), design.freq_weights)
+    expected = act.name == "cauchit"
+    state = _null_start(design, act, problem, expected)
+    grad = state.grad / n
+    null_dev = problem.cost.deviance(design.y, problem.z(state.beta), design.freq_weights)
     # deviance = 2·(total cost − its saturated value); the latter is a constant
-    saturated = 2.0 * problem.evaluate(beta, order=0)[0] - null_dev
+    saturated = 2.0 * state.value - null_dev
     given = lambdas is not None
     if given:
         lams = np.sort(np.asarray(lambdas, dtype=float))[::-1]
@@ -186,7 +191,6 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         lams = lambda_sequence(grad[1:], scale, alpha, n, p, nlambda, lambda_min_ratio,
                                penalty_factor)
     rows, devs, conv = [], [], []
-    start = None  # (cost, gradient, Hessian) at beta, handed from one λ to the next
     bar = None
     if progress or (progress is None and design.nobs * len(lams) > 5e6):
         from tqdm.auto import tqdm
@@ -197,11 +201,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         for i, lam in enumerate(lams):
             pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale,
                                  penalty_factor)
-            res = elastic_net(problem, beta, pw, tol=tol, expected=act.name == "cauchit",
-                              start=start, reuse_hessian=True)
-            beta = res.beta
-            start = (res.value, res.gradient, res.hessian)
-            rows.append(beta.copy())
+            res, state = path_point(problem, pw, state, tol=tol, expected=expected)
+            rows.append(res.beta.copy())
             devs.append(2.0 * res.value - saturated)
             conv.append(res.converged)
             if bar is not None:
@@ -308,7 +309,7 @@ class CVGlmnet:
 def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
               nfolds=10, foldid=None, type_measure="deviance", seed=0, nlambda=100,
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-              penalty_factor=None, progress=None):
+              penalty_factor=None, tol=1e-9, progress=None):
     """Choose λ by K-fold cross-validation, as R's ``cv.glmnet`` (grouped by fold).
 
     The path is first fitted to all the data (which fixes the λ sequence); each
@@ -328,6 +329,8 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         The deviance of the activation's family; class and auc for binary outcomes.
     seed : int, default 0
         Seeds the random folds when ``foldid`` is not given.
+    tol : float, default 1e-9
+        As in :func:`glmnet_path`, for every path fitted.
     progress : bool, optional
 
     Returns
@@ -337,7 +340,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     if type_measure not in ("deviance", "class", "auc", "mse"):
         raise ValueError("type_measure must be 'deviance', 'class', 'auc' or 'mse'")
     common = dict(activation=activation, alpha=alpha, standardize=standardize,
-                  penalty_factor=penalty_factor, progress=False)
+                  penalty_factor=penalty_factor, tol=tol, progress=False)
     full = glmnet_path(X, y, formula=formula, data=data, nlambda=nlambda,
                        lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
                        freq_weights=freq_weights, **common)

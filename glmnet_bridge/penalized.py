@@ -10,11 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-__all__ = ["PenaltyWeights", "penalty_weights", "elastic_net", "kkt_violation"]
-
-# Along a path, recompute the Hessian when a chord step cuts the KKT violation by less.
-_REFRESH_RATIO = 0.03
-
+__all__ = ["PenaltyWeights", "penalty_weights", "elastic_net", "kkt_violation",
+           "secant_update", "minimise_quadratic"]
 
 @dataclass
 class PenaltyWeights:
@@ -70,11 +67,7 @@ def penalty_weights(lam, alpha, k, intercept, scale=None, factors=None, penalize
     return PenaltyWeights(l1, l2)
 
 
-def _soft(x, t):
-    return np.sign(x) * max(abs(x) - t, 0.0)
-
-
-def _cd_quadratic(A, b, pw, start, tol=1e-13, max_sweeps=10_000):
+def minimise_quadratic(A, b, pw, start, tol=1e-13, max_sweeps=10_000):
     """Minimise ½γ'Aγ − b'γ + Σ (l2/2·γ² + l1·|γ|) by cyclic coordinate descent.
 
     An unpenalised first coordinate (the bias) is minimised out first: the Schur
@@ -85,6 +78,9 @@ def _cd_quadratic(A, b, pw, start, tol=1e-13, max_sweeps=10_000):
     """
     if not np.any(pw.l1 > 0):
         return linalg.solve(A + np.diag(pw.l2), b, assume_a="pos")
+    gamma = _same_signs_solve(A, b, pw, start)
+    if gamma is not None:
+        return gamma
     if len(b) > 1 and pw.l1[0] == 0 and pw.l2[0] == 0 and A[0, 0] > 0:
         a0 = A[0, 1:] / A[0, 0]
         A_red = A[1:, 1:] - np.outer(A[1:, 0], a0)
@@ -95,41 +91,92 @@ def _cd_quadratic(A, b, pw, start, tol=1e-13, max_sweeps=10_000):
     return _cd_sweeps(A, b, pw, start, tol, max_sweeps)
 
 
+def _same_signs_solve(A, b, pw, start):
+    """Return the model's minimiser if it keeps the signs of ``start``, else None.
+
+    With the nonzero set and signs s of ``start`` fixed, the penalised quadratic is
+    smooth and its minimiser solves (A + diag l2)_SS γ_S = b_S − l1_S·s_S. It is the
+    exact minimiser when no γ_j changes sign and every zero coordinate meets
+    |b_j − (Aγ)_j| ≤ l1_j; then coordinate descent is not needed (along a path, the
+    usual case). Otherwise the caller sweeps.
+    """
+    free = (start != 0) | (pw.l1 == 0)
+    idx = np.flatnonzero(free)
+    if idx.size == 0:
+        return None
+    sign = np.sign(start[idx])
+    M = A[np.ix_(idx, idx)] + np.diag(pw.l2[idx])
+    try:
+        g_s = linalg.solve(M, b[idx] - pw.l1[idx] * sign, assume_a="pos", check_finite=False)
+    except (linalg.LinAlgError, ValueError):
+        return None
+    pen = pw.l1[idx] > 0
+    if np.any(np.sign(g_s[pen]) != sign[pen]):
+        return None
+    gamma = np.zeros_like(b, dtype=float)
+    gamma[idx] = g_s
+    zero = ~free
+    if np.any(np.abs(b[zero] - A[zero] @ gamma) > pw.l1[zero]):
+        return None
+    return gamma
+
+
 def _cd_sweeps(A, b, pw, start, tol, max_sweeps):
     k = len(b)
     if k == 0:
         return np.zeros(0)
     g = start.astype(float).copy()
     u = A @ g
-    diag = np.diag(A) + pw.l2
-    scale = max(1.0, float(np.max(np.abs(b))))
+    cols = list(np.ascontiguousarray(A.T))  # column j, contiguous, for u += δ·A[:, j]
+    # Scalars as Python floats: a coordinate update is then a few float operations.
+    bl, l1, Ajj = b.tolist(), pw.l1.tolist(), np.diag(A).tolist()
+    diag = (np.diag(A) + pw.l2).tolist()
+    gl = g.tolist()
+    limit = tol * max(1.0, float(np.max(np.abs(b))))
     full = True
-    active = np.arange(k)
+    active = range(k)
     for _ in range(max_sweeps):
-        idx = np.arange(k) if full else active
+        idx = range(k) if full else active
         biggest = 0.0
         for j in idx:
-            if diag[j] <= 0:
+            dj = diag[j]
+            if dj <= 0:
                 continue
-            old = g[j]
-            r = b[j] - u[j] + A[j, j] * old
-            new = _soft(r, pw.l1[j]) / diag[j]
+            old = gl[j]
+            r = bl[j] - float(u[j]) + Ajj[j] * old
+            t = l1[j]
+            new = (r - t) / dj if r > t else (r + t) / dj if r < -t else 0.0
             if new != old:
                 delta = new - old
-                g[j] = new
-                u += delta * A[:, j]
-                biggest = max(biggest, abs(delta) * diag[j])
-        if biggest <= tol * scale:
+                gl[j] = new
+                u += delta * cols[j]
+                size = abs(delta) * dj
+                if size > biggest:
+                    biggest = size
+        if biggest <= limit:
             if full:
                 break
             full = True  # the active set has converged: check every coordinate
         else:
             if full:
-                active = np.flatnonzero(g != 0)
-                if active.size == 0:
-                    active = np.arange(k)
+                active = [j for j in range(k) if gl[j] != 0.0] or range(k)
             full = False
-    return g
+    return np.array(gl)
+
+
+def secant_update(H, s, y):
+    """Return H after a BFGS update with the step s and the gradient change y.
+
+    Along a path the Hessian is reused from λ to λ; the update makes it exact along
+    the direction the path moves in (H's new s-image is y), which is where a stale
+    Hessian errs most. Skipped unless y's = s'Hs' curvature is safely positive.
+    """
+    ys = float(y @ s)
+    Hs = H @ s
+    sHs = float(s @ Hs)
+    if not (ys > 1e-10 * np.linalg.norm(y) * np.linalg.norm(s) and sHs > 0):
+        return H
+    return H - np.outer(Hs, Hs) / sHs + np.outer(y, y) / ys
 
 
 def kkt_violation(grad, beta, pw):
@@ -146,17 +193,17 @@ def kkt_violation(grad, beta, pw):
     return float(np.max(viol)) if viol.size else 0.0
 
 
-def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, start=None,
-                reuse_hessian=False):
+def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, start=None):
     """Minimise the mean cost plus an elastic-net penalty by proximal Newton.
 
     Each step minimises the penalised quadratic model of the mean cost at β by
     coordinate descent (exact soft-thresholding for the L1 part), then halves the
-    step until the true objective decreases.
+    step until the true objective decreases. (Along a path,
+    :func:`glmnet_bridge.pathstep.path_point` takes cheaper steps first.)
 
     Parameters
     ----------
-    problem : glmnet_bridge.solvers.Problem
+    problem : glmnet_bridge.problem.Problem
     beta0 : numpy.ndarray
     pw : PenaltyWeights
     tol : float, default 1e-10
@@ -167,17 +214,11 @@ def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, s
         Use the expected information in the model (needed where the observed one
         can be indefinite, as for cauchit).
     start : tuple, optional
-        (cost, gradient, Hessian) already computed at ``beta0`` — along a path, the
-        last point of the previous λ — to save a pass over the data.
-    reuse_hessian : bool, default False
-        Keep the given Hessian as the quadratic model while it keeps the KKT
-        violation shrinking 30-fold a step (each step then costs a gradient, not an
-        X'WX); refresh it when it does not. The returned ``hessian`` may then be
-        from an earlier point: meant for paths, not for inference.
+        (cost, gradient, Hessian) already computed at ``beta0``, to save a pass.
 
     Returns
     -------
-    glmnet_bridge.solvers.SolverResult
+    glmnet_bridge.problem.SolverResult
         ``hessian`` and ``gradient`` are those of the total (unpenalised) cost at β.
 
     Notes
@@ -192,43 +233,26 @@ def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, s
     beta = np.array(beta0, dtype=float)
     f, g, H = start if start is not None else problem.evaluate(beta, order=2,
                                                                expected=expected)
+    if f is None:
+        f = problem.evaluate(beta, order=0)[0]
     obj = f / n + pw.value(beta)
     costs, betas = [f], [beta.copy()]
     converged, message = False, f"no convergence in {maxiter} iterations"
     it = 0
-    stale = reuse_hessian and start is not None
-    last_kkt = np.inf
     while it < maxiter:
         kkt = kkt_violation(g / n, beta, pw)
         if kkt <= 10 * tol * max(1.0, np.abs(g / n).max()):
             converged, message = True, "converged"
             break
-        if stale and kkt > _REFRESH_RATIO * last_kkt:
-            _, _, H = problem.evaluate(beta, order=2, expected=expected, value=False)
-            stale = False
-        last_kkt = kkt
         it += 1
         A, gm = H / n, g / n
-        gamma = _cd_quadratic(A, A @ beta - gm, pw, beta)
+        gamma = minimise_quadratic(A, A @ beta - gm, pw, beta)
         d = gamma - beta
         decrease = float(gm @ d) + pw.value(gamma) - pw.value(beta)
-        if reuse_hessian:
-            # Along a path, a full step that cuts the KKT violation is taken without
-            # computing the cost (a third of a pass); otherwise fall back to step halving.
-            _, gc, _ = problem.evaluate(gamma, order=1, expected=expected, value=False)
-            if kkt_violation(gc / n, gamma, pw) < kkt:
-                beta, f, g, obj, stale = gamma, None, gc, None, True
-                costs.append(np.nan)
-                betas.append(beta.copy())
-                continue
-            if obj is None:
-                f = problem.evaluate(beta, order=0)[0]
-                obj = f / n + pw.value(beta)
         t = 1.0
         for _ in range(50):
             cand = beta + t * d
-            fc, gc, Hc = problem.evaluate(cand, order=1 if reuse_hessian else 2,
-                                          expected=expected)
+            fc, gc, Hc = problem.evaluate(cand, order=2, expected=expected)
             objc = fc / n + pw.value(cand)
             if np.isfinite(objc) and objc <= obj + 1e-4 * t * min(decrease, 0.0) \
                     + 1e-15 * abs(obj):
@@ -238,19 +262,13 @@ def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, s
             message = "the line search could not decrease the objective"
             break
         step = t * d
-        beta, f, g, obj = cand, fc, gc, objc
-        if Hc is not None:
-            H = Hc
-        else:
-            stale = True
+        beta, f, g, H, obj = cand, fc, gc, Hc, objc
         costs.append(f)
         betas.append(beta.copy())
         small = np.max(np.abs(step) / np.maximum(1.0, np.abs(beta))) <= tol
         if small and kkt_violation(g / n, beta, pw) <= 1e3 * tol * max(1.0, np.abs(g / n).max()):
             converged, message = True, "converged"
             break
-    if f is None:
-        f = problem.evaluate(beta, order=0)[0]  # the deviance along a path needs it
     res = SolverResult(beta, converged, it, message, costs, betas, H, f)
     res.gradient = g
     return res

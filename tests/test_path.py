@@ -16,7 +16,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def path(data):
-    return gb.glmnet_path(*data, alpha=1.0)
+    return gb.glmnet_path(*data, alpha=1.0, tol=1e-12)  # to compare points with single fits
 
 
 def test_lambda_max_is_where_every_weight_enters(data, path):
@@ -42,6 +42,25 @@ def test_sequence_is_glmnets(data, path):
     wide = gb.glmnet_path(X[:6], y[:6], alpha=1.0, early_stop=False, nlambda=10)
     assert wide.lambdas[-1] / wide.lambdas[0] == pytest.approx(1e-2)  # n ≤ p
     assert len(path.lambdas) <= 100  # glmnet's early stop on deviance explained
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.3, 0.0])
+def test_default_tolerance_meets_the_kkt_conditions_at_every_point(data, alpha):
+    X, y = data
+    p = gb.glmnet_path(X, y, alpha=alpha)
+    tight = gb.glmnet_path(X, y, alpha=alpha, tol=1e-12, lambdas=p.lambdas)
+    sd = X.std(axis=0)
+    for lam, b in zip(p.lambdas, p.coefs.to_numpy(), strict=True):
+        # the subgradient conditions of glmnet's objective, from the data, on the
+        # original scale: ∂/∂w_j of −loglik/n is X_j'(μ − y)/n
+        grad = X.T @ (expit(b[0] + X @ b[1:]) - y) / len(y)
+        w = b[1:]
+        g = grad + lam * (1 - alpha) * sd**2 * w
+        viol = np.where(w != 0, np.abs(g + lam * alpha * sd * np.sign(w)),
+                        np.maximum(np.abs(g) - lam * alpha * sd, 0.0))
+        assert viol.max() <= 1e-8
+        assert abs(np.mean(expit(b[0] + X @ w) - y)) <= 1e-8  # the free bias
+    np.testing.assert_allclose(p.coefs.to_numpy(), tight.coefs.to_numpy(), atol=1e-6)
 
 
 def test_every_point_is_the_penalised_optimum(data, path):
@@ -74,7 +93,7 @@ def test_ridge_and_probit_paths(data):
 def test_cv_glmnet_chooses_lambda_like_cv_glmnet(data):
     X, y = data
     folds = np.arange(len(y)) % 5 + 1
-    cv = gb.cv_glmnet(X, y, alpha=1.0, foldid=folds)
+    cv = gb.cv_glmnet(X, y, alpha=1.0, foldid=folds, tol=1e-12)
     best = int(np.argmin(cv.cvm))
     assert cv.lambda_min == cv.lambdas[best]
     within = cv.cvm <= cv.cvm[best] + cv.cvsd[best]
@@ -86,7 +105,7 @@ def test_cv_glmnet_chooses_lambda_like_cv_glmnet(data):
     losses, sizes = [], []
     for k in range(1, 6):
         tr, te = folds != k, folds == k
-        path_k = gb.glmnet_path(X[tr], y[tr], alpha=1.0, lambdas=cv.lambdas)
+        path_k = gb.glmnet_path(X[tr], y[tr], alpha=1.0, lambdas=cv.lambdas, tol=1e-12)
         b = path_k.coefs.iloc[j].to_numpy()
         np.testing.assert_allclose(
             b, gb.fit_neuron(X=X[tr], y=y[tr], lam=lam, alpha=1.0,
