@@ -11,7 +11,7 @@ from .problem import Problem, SolverResult
 
 __all__ = ["gradient_descent"]
 
-_SGD_FLOOR = 1e-3    # mini-batch learning rate decays from η to η·_SGD_FLOOR
+_GROWTH_SHARE = 0.5  # mini-batches grow from m to n over this share of the epochs
 
 
 def _standardise(X, intercept):
@@ -42,6 +42,12 @@ def _standardise(X, intercept):
     return Xs, to_original, to_standard
 
 
+def _batch_rows(m, n, epoch, epochs):
+    """Rows per mini-batch in this epoch: m at the first, n from _GROWTH_SHARE on."""
+    share = (epoch - 1) / max(_GROWTH_SHARE * (epochs - 1), 1.0)
+    return min(n, int(round(m * (n / m) ** min(share, 1.0)))) if m < n else n
+
+
 def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, batch_size=None,
                      tol=1e-9, seed=0, progress=None):
     """Fit by gradient descent, the network way: w ← w − η·∇C, C the mean cost.
@@ -54,8 +60,13 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
     fixed point). Inputs are centred and scaled internally (weights are returned
     on the original scale), which changes the path, not the optimum.
 
-    Mini-batch steps decay geometrically from η to η/1000 over the epochs: early
-    epochs travel, late ones average the mini-batch noise away.
+    Mini-batches grow geometrically from m rows to all n over the first half of
+    the epochs, at a constant η ("don't decay the learning rate, increase the batch
+    size": Smith, Kindermans, Ying & Le, ICLR 2018). Early epochs are Nielsen's noisy
+    SGD; as batches grow the noise, and the bias it causes, shrink to nothing, and
+    the last half is full-batch descent to the exact MLE. (Decaying η instead leaves
+    an error ∝ 1/(epochs·smallest curvature): 6e-2 for the cauchit neuron on the
+    Spector data after 5,000 epochs.)
 
     Parameters
     ----------
@@ -72,7 +83,8 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
         L the largest eigenvalue of the expected Hessian of C at the start (on the
         standardised scale).
     batch_size : int, optional
-        Mini-batch size m; None for full-batch gradient descent.
+        First mini-batch size m (it grows to n, see above); None for full-batch
+        gradient descent.
     tol : float, default 1e-9
         Full batch: stop when max |∂C/∂w_j| ≤ tol (standardised scale).
     seed : int or numpy.random.Generator, default 0
@@ -111,16 +123,20 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
                 break
             b = b - eta * g / total
         else:
-            rate = eta * _SGD_FLOOR ** ((epoch - 1) / max(epochs - 1, 1))
-            rate /= batch_size * step_scale
-            order = rng.permutation(p.n)
+            m = _batch_rows(batch_size, p.n, epoch, epochs)
+            rate = eta / (m * step_scale)
             # A learning rate that is too large sends b to ±inf within an epoch; that
             # is reported once, below, instead of as a flood of overflow warnings.
             with np.errstate(over="ignore", invalid="ignore"):
-                for s in range(0, p.n, batch_size):
-                    rows = order[s:s + batch_size]
-                    zb = Xs[rows] @ b + p.offset[rows]
-                    b = b - rate * (Xs[rows].T @ (p.f[rows] * p.cost.dz(p.y[rows], zb)))
+                if m >= p.n:
+                    _, g, _ = p.evaluate(b, order=1, value=False)
+                    b = b - rate * g
+                else:
+                    order = rng.permutation(p.n)
+                    for s in range(0, p.n, m):
+                        rows = order[s:s + m]
+                        zb = Xs[rows] @ b + p.offset[rows]
+                        b = b - rate * (Xs[rows].T @ (p.f[rows] * p.cost.dz(p.y[rows], zb)))
             if not np.all(np.isfinite(b)):
                 raise FloatingPointError(
                     f"gradient descent diverged at epoch {epoch} (learning rate η = {eta:.3g});"

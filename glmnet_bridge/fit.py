@@ -151,8 +151,9 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         For "gd" and "sgd": epochs (default 5000; gd stops earlier once the
         gradient is below ``tol``), learning rate η (default 1/L for gd and 0.3/L
         for sgd, L the largest eigenvalue of the expected Hessian of the mean cost
-        at the start; sgd decays it geometrically to η/1000), mini-batch size (sgd
-        default 10), and the seed of the shuffling.
+        at the start), first mini-batch size (sgd default 10; batches grow to all
+        rows over the first half of the epochs, so sgd ends on the exact MLE), and
+        the seed of the shuffling.
     progress : bool, optional
         Show a progress bar for gd/sgd; by default only when the work is long.
     penalty_factor : array_like, optional
