@@ -21,7 +21,7 @@ from .problem import SolverResult
 __all__ = ["PathState", "path_point"]
 
 # Recompute the Hessian when a step cuts the KKT violation by less than this factor.
-_REFRESH_RATIO = 0.03
+_REFRESH_RATIO = 0.1
 
 
 @dataclass

@@ -105,10 +105,10 @@ def _same_signs_solve(A, b, pw, start):
     if idx.size == 0:
         return None
     sign = np.sign(start[idx])
-    M = A[np.ix_(idx, idx)] + np.diag(pw.l2[idx])
+    M = A[idx][:, idx] + np.diag(pw.l2[idx])
     try:
-        g_s = linalg.solve(M, b[idx] - pw.l1[idx] * sign, assume_a="pos", check_finite=False)
-    except (linalg.LinAlgError, ValueError):
+        g_s = np.linalg.solve(M, b[idx] - pw.l1[idx] * sign)  # (scipy's costs 10x more here)
+    except np.linalg.LinAlgError:
         return None
     pen = pw.l1[idx] > 0
     if np.any(np.sign(g_s[pen]) != sign[pen]):
