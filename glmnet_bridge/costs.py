@@ -162,7 +162,9 @@ class LogisticCrossEntropy(CrossEntropy):
         if value:
             c = np.maximum(z, 0.0)
             c -= y * z  # exactly 0 when y = 1, z > 0 or y = 0, z < 0
-            c += np.log1p(np.exp(-np.abs(z)))
+            with np.errstate(divide="ignore", over="ignore"):
+                t = np.minimum(e, np.reciprocal(e))  # e^−|z|, from e alone
+            c += np.log1p(t)
         if order >= 2:
             with np.errstate(invalid="ignore"):
                 d2 = e * mu

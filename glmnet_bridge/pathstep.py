@@ -80,8 +80,8 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
     it, last, rate = 0, np.inf, state.rate
     miss = first_rate = None
     converged, message = False, f"no convergence in {maxiter} iterations"
+    kkt = kkt_violation(g / n, beta, pw)
     while it < maxiter:
-        kkt = kkt_violation(g / n, beta, pw)
         limit = 10 * tol * max(1.0, float(np.abs(g / n).max()))
         if kkt <= limit:
             converged, message = True, "converged"
@@ -113,7 +113,7 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
             miss = gc - g - H @ d  # what the quadratic model missed, before the update
             first_rate = kc / kkt
         H = secant_update(H, d, gc - g)
-        rate, last = kc / kkt, kkt
+        rate, last, kkt = kc / kkt, kkt, kc
         beta, f, g = gamma, fc, gc
         it += 1
         costs.append(np.nan if f is None else f)
