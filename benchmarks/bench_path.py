@@ -63,7 +63,7 @@ def run(n, p, alpha, repeats):
     if LogisticRegression is None:
         print("  (scikit-learn is not installed: `pip install .[peers]`)")
     elif solver == "saga" and n > 200_000:
-        print("  (scikit-learn saga skipped above 200,000 rows: ~60 times our time)")
+        print("  (scikit-learn saga skipped above 200,000 rows: over 100 times our time)")
     else:
         model = LogisticRegression(l1_ratio=alpha, solver=solver, warm_start=True, tol=1e-6,
                                    max_iter=10_000)

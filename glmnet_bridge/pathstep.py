@@ -4,9 +4,9 @@ Each step minimises the penalised quadratic model exactly (as
 :func:`glmnet_bridge.penalized.elastic_net` does) but keeps the Hessian from
 earlier points instead of recomputing X'WX: a secant (BFGS) update after every
 step makes it exact along the direction the path moves, and the first step of a
-λ adds the second-order term that the previous λ's first step revealed. A step
-then costs one gradient pass; the cost rides along on the pass expected to be the
-last, since the path needs it there for the deviance.
+λ adds the second-order term that the previous λ's first step revealed (scaled to
+this step's length). A step then costs one gradient pass; the cost rides along on
+the pass expected to be the last, since the path needs it there for the deviance.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ class PathState:
         model (secant-updated: not for inference).
     prev_beta, prev_grad
         The answer and gradient of the λ before, for a secant update along the path.
-    miss
-        The gradient the first step's quadratic model missed (its second-order term).
+    miss, first_step
+        The first step d and the gradient its quadratic model missed (½T[d, d]).
     rate
         How much that first step cut the KKT violation.
     """
@@ -48,6 +48,7 @@ class PathState:
     prev_beta: np.ndarray | None = None
     prev_grad: np.ndarray | None = None
     miss: np.ndarray | None = None
+    first_step: np.ndarray | None = None
     rate: float = _REFRESH_RATIO
 
 
@@ -78,7 +79,7 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
         H = secant_update(H, beta - state.prev_beta, g - state.prev_grad)
     costs, betas = [np.nan if f is None else f], [beta.copy()]
     it, last, rate = 0, np.inf, state.rate
-    miss = first_rate = None
+    miss = first_step = first_rate = None
     converged, message = False, f"no convergence in {maxiter} iterations"
     kkt = kkt_violation(g / n, beta, pw)
     while it < maxiter:
@@ -89,8 +90,13 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
         if it and kkt > _REFRESH_RATIO * last:
             _, _, H = problem.evaluate(beta, order=2, expected=expected, value=False)
         A = H / n
-        lin = g if (it or state.miss is None) else g + state.miss
-        gamma = minimise_quadratic(A, A @ beta - lin / n, pw, beta)
+        gamma = minimise_quadratic(A, A @ beta - g / n, pw, beta)
+        if it == 0 and state.miss is not None and np.any(state.first_step):
+            # Add the second-order term the last λ's first step revealed, scaled as
+            # the square of this step's length along that one (the term is ½T[d, d]).
+            c = float((gamma - beta) @ state.first_step) / float(
+                state.first_step @ state.first_step)
+            gamma = minimise_quadratic(A, A @ beta - (g + c * c * state.miss) / n, pw, beta)
         d = gamma - beta
         want_cost = 3.0 * kkt * max(rate, 1e-12) <= limit
         fc, gc, _ = problem.evaluate(gamma, order=1, expected=expected, value=want_cost)
@@ -111,7 +117,7 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
             break
         if it == 0:
             miss = gc - g - H @ d  # what the quadratic model missed, before the update
-            first_rate = kc / kkt
+            first_step, first_rate = d, kc / kkt
         H = secant_update(H, d, gc - g)
         rate, last, kkt = kc / kkt, kkt, kc
         beta, f, g = gamma, fc, gc
@@ -123,5 +129,6 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
     res = SolverResult(beta, converged, it, message, costs, betas, H, f)
     res.gradient = g
     nxt = PathState(beta, f, g, H, prev_beta=state.beta, prev_grad=state.grad, miss=miss,
+                    first_step=first_step,
                     rate=state.rate if first_rate is None else first_rate)
     return res, nxt
