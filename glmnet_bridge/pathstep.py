@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .penalized import elastic_net, kkt_violation, minimise_quadratic, secant_update
-from .problem import SolverResult
+from .penalized import elastic_net, kkt_violation, minimise_quadratic
+from .problem import SolverResult, secant_update
 
 __all__ = ["PathState", "path_point"]
 

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import linalg
 
 __all__ = ["PenaltyWeights", "penalty_weights", "elastic_net", "kkt_violation",
-           "secant_update", "minimise_quadratic"]
+           "minimise_quadratic"]
 
 @dataclass
 class PenaltyWeights:
@@ -162,21 +162,6 @@ def _cd_sweeps(A, b, pw, start, tol, max_sweeps):
                 active = [j for j in range(k) if gl[j] != 0.0] or range(k)
             full = False
     return np.array(gl)
-
-
-def secant_update(H, s, y):
-    """Return H after a BFGS update with the step s and the gradient change y.
-
-    Along a path the Hessian is reused from λ to λ; the update makes it exact along
-    the direction the path moves in (H's new s-image is y), which is where a stale
-    Hessian errs most. Skipped unless y's = s'Hs' curvature is safely positive.
-    """
-    ys = float(y @ s)
-    Hs = H @ s
-    sHs = float(s @ Hs)
-    if not (ys > 1e-10 * np.linalg.norm(y) * np.linalg.norm(s) and sHs > 0):
-        return H
-    return H - np.outer(Hs, Hs) / sHs + np.outer(y, y) / ys
 
 
 def kkt_violation(grad, beta, pw):

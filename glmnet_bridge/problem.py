@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning"]
+__all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning",
+           "secant_update"]
 
 _CHUNK = 16384         # rows per block for cost and gradient (fewer, larger numpy calls)
 _CHUNK_HESSIAN = 2048  # rows per block with X'WX: the small products run fastest there
@@ -170,3 +171,19 @@ class SolverResult:
     betas: list = field(default_factory=list)      # β per iteration (start first)
     hessian: np.ndarray | None = None              # Hessian of the total cost at beta
     value: float | None = None                     # total cost at beta, when computed
+
+
+def secant_update(H, s, y):
+    """Return H after a BFGS update with the step s and the gradient change y.
+
+    Where a Hessian is reused over several steps (chord steps, a path's λs), the
+    update makes it exact along the latest step (its new s-image is y), which is
+    where a stale Hessian errs most. Skipped unless the curvature y's is safely
+    positive.
+    """
+    ys = float(y @ s)
+    Hs = H @ s
+    sHs = float(s @ Hs)
+    if not (ys > 1e-10 * np.linalg.norm(y) * np.linalg.norm(s) and sHs > 0):
+        return H
+    return H - np.outer(Hs, Hs) / sHs + np.outer(y, y) / ys
