@@ -16,7 +16,7 @@ __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning
 
 _CHUNK = 16384         # rows per block for cost and gradient (fewer, larger numpy calls)
 _CHUNK_HESSIAN = 2048  # rows per block with X'WX: the small products run fastest there
-_PARALLEL_ROWS = 32_768  # from this many rows the blocks are shared among threads
+_PARALLEL_BYTES = 100e6  # from an X this large the blocks are shared among threads
 _WORKERS = max(1, min(os.cpu_count() or 1, 4))
 _pool = None
 
@@ -125,7 +125,7 @@ class Problem:
         beta = np.asarray(beta, dtype=float)
         n = self.n
         chunk = _CHUNK_HESSIAN if order == 2 else _CHUNK
-        if n < _PARALLEL_ROWS or _WORKERS == 1:
+        if self.X.nbytes < _PARALLEL_BYTES or _WORKERS == 1 or n < 4 * chunk:
             parts = [self._rows(0, n, chunk if n > 2 * chunk else n, beta, order, expected,
                                 value)]
         else:

@@ -60,6 +60,8 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation):
     beta = rng.standard_normal(p + 1) * 0.3
     cost = get_cost("cross_entropy", get_activation(activation))
     prob = Problem(X, y, f, np.zeros(n), cost, intercept=True)
+    monkeypatch.setattr(problem_module, "_PARALLEL_BYTES", 0)  # share blocks among threads
+    monkeypatch.setattr(problem_module, "_WORKERS", 2)
     got = prob.evaluate(beta, order=2)
     # the independent truth: one vectorised sum over all rows, with a column of ones
     Xf = np.column_stack([np.ones(n), X])
