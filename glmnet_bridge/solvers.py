@@ -67,10 +67,11 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
     """Minimise the cost by Newton-Raphson (or Fisher scoring) with step halving.
 
     Up to 100,000 rows every step uses the Hessian at the current point. Above
-    that, it first fits a 20,000-row subsample, then takes chord steps with that
-    Hessian (each costs one gradient, X'r, instead of X'WX) and refreshes the
-    Hessian only when the steps stop shrinking fast. The answer is the full-data
-    optimum either way, and the returned Hessian is evaluated there.
+    that, it first fits a subsample of 50,000 rows (a quarter at most), then takes
+    chord steps with that Hessian (each costs one gradient, X'r, instead of X'WX),
+    secant-updating it after each step, and refreshes it only when the steps stop
+    shrinking fast. The answer is the full-data optimum either way, and the
+    returned Hessian is evaluated there (at most one step of size ≤ tol away).
 
     Parameters
     ----------
