@@ -18,8 +18,33 @@ from .problem import Problem
 
 __all__ = ["GlmnetPath", "CVGlmnet", "glmnet_path", "cv_glmnet", "lambda_sequence"]
 
-_FDEV = 1e-5      # glmnet: stop when deviance explained changes by less than this
-_DEVMAX = 0.999   # glmnet: stop when deviance explained exceeds this
+_FDEV = 1e-5      # glmnet's fdev: stop when deviance explained changes by less (see _stops)
+_DEVMAX = 0.999   # glmnet's devmax: stop when deviance explained exceeds this
+_MNLAM = 5        # glmnet's mnlam: never stop before this many λ
+
+
+def _stops(ratios, family, nlam):
+    """Whether glmnet would end the path after the deviance-explained values ``ratios``.
+
+    glmnet's rules differ by family: binomial stops when the ratio gains less than
+    fdev over the last λ (an absolute change); Gaussian when it gains less than
+    fdev relative to itself; Poisson when it gains less than 10·fdev relative to
+    itself over the last mnlam − 1 λ. Always when it exceeds devmax, never
+    before min(mnlam, nlambda) λ.
+    """
+    mnl = min(_MNLAM, nlam)
+    if len(ratios) < mnl:
+        return False
+    r = ratios[-1]
+    if r > _DEVMAX:
+        return True
+    if family == "binomial":
+        return r - ratios[-2] < _FDEV
+    if r == 0:
+        return False
+    if family == "poisson":
+        return (r - ratios[-mnl]) / r < 10 * _FDEV
+    return (r - ratios[-2]) / r < _FDEV
 
 
 def _prepare(X, y, activation, freq_weights, formula=None, data=None):
@@ -160,8 +185,10 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     penalty_factor : array_like, optional
         glmnet's ``penalty.factor``.
     early_stop : bool, default True
-        glmnet's rule: stop once the deviance explained changes by < 1e-5 or
-        exceeds 0.999 (only for the generated sequence).
+        glmnet's rules (only for the generated sequence): after at least 5 λ, stop
+        once the deviance explained exceeds 0.999 or gains less than 1e-5 — an
+        absolute gain over one λ for binomial models, a gain relative to itself for
+        Gaussian ones, and for Poisson less than 1e-4 relative over the last 4 λ.
     tol : float, default 1e-9
         Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|)
         (1e-8 by default, far tighter than glmnet's own ``thresh``).
@@ -190,7 +217,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     else:
         lams = lambda_sequence(grad[1:], scale, alpha, n, p, nlambda, lambda_min_ratio,
                                penalty_factor)
-    rows, devs, conv = [], [], []
+    rows, devs, conv, ratios = [], [], [], []
     bar = None
     if progress or (progress is None and design.nobs * len(lams) > 5e6):
         from tqdm.auto import tqdm
@@ -198,7 +225,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         bar = tqdm(total=len(lams), desc=f"glmnet path ({act.name}, alpha={alpha:g})",
                    leave=False)
     try:
-        for i, lam in enumerate(lams):
+        for lam in lams:
             pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale,
                                  penalty_factor)
             res, state = path_point(problem, pw, state, tol=tol, expected=expected)
@@ -207,9 +234,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
             conv.append(res.converged)
             if bar is not None:
                 bar.update()
-            if early_stop and not given and i > 0:
-                dr, dr_prev = 1 - devs[-1] / null_dev, 1 - devs[-2] / null_dev
-                if dr > _DEVMAX or (dr - dr_prev) < _FDEV * dr:
+            if early_stop and not given:
+                ratios.append(1 - devs[-1] / null_dev)
+                if _stops(ratios, problem.cost.family, len(lams)):
                     break
     finally:
         if bar is not None:

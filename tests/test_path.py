@@ -44,6 +44,41 @@ def test_sequence_is_glmnets(data, path):
     assert len(path.lambdas) <= 100  # glmnet's early stop on deviance explained
 
 
+def _glmnet_stop(ratio, family):
+    """Points glmnet keeps, its path loop replayed on a full path's dev.ratio (m 0-based)."""
+    mnl, sml, rsqmax = 5, 1e-5 * (10 if family == "poisson" else 1), 0.999
+    for m in range(len(ratio)):
+        if m + 1 < mnl:
+            continue
+        if family == "binomial":
+            change = ratio[m] - ratio[m - 1]
+        elif family == "poisson":
+            change = (ratio[m] - ratio[m - mnl + 1]) / ratio[m]
+        else:
+            change = (ratio[m] - ratio[m - 1]) / ratio[m]
+        if change < sml or ratio[m] > rsqmax:
+            return m + 1
+    return len(ratio)
+
+
+@pytest.mark.parametrize("activation,family", [("logistic", "binomial"), ("exp", "poisson"),
+                                               ("identity", "gaussian")])
+def test_early_stop_follows_glmnets_rule_for_each_family(activation, family):
+    rng = np.random.default_rng(11)
+    n = 400
+    X = rng.standard_normal((n, 6))
+    eta = 0.3 + X[:, 0] - 0.5 * X[:, 1]
+    y = {"binomial": (rng.random(n) < expit(eta)).astype(float),
+         "poisson": rng.poisson(np.exp(0.5 * eta)).astype(float),
+         "gaussian": eta + rng.standard_normal(n)}[family]
+    full = gb.glmnet_path(X, y, activation=activation, early_stop=False)
+    stopped = gb.glmnet_path(X, y, activation=activation)
+    keep = _glmnet_stop(full.dev_ratio, family)
+    assert keep < 100  # the rule bites on these data
+    assert len(stopped.lambdas) == keep
+    np.testing.assert_allclose(stopped.dev_ratio, full.dev_ratio[:keep], rtol=1e-9)
+
+
 @pytest.mark.parametrize("alpha", [1.0, 0.3, 0.0])
 def test_default_tolerance_meets_the_kkt_conditions_at_every_point(data, alpha):
     X, y = data
