@@ -104,11 +104,9 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
         if not kc < kkt:
             # The model misled (a big change of active set, a non-convex link far
             # out): damped proximal Newton with fresh Hessians from here.
-            if f is None:
-                f = problem.evaluate(beta, order=0)[0]
+            f, _, H = problem.evaluate(beta, order=2, expected=expected)  # one pass for both
             res = elastic_net(problem, beta, pw, tol=tol, maxiter=maxiter, expected=expected,
-                              start=(f, g, problem.evaluate(beta, order=2,
-                                                            expected=expected)[2]))
+                              start=(f, g, H))
             beta, f, g, H = res.beta, res.value, res.gradient, res.hessian
             converged, message = res.converged, res.message
             it += res.n_iter
