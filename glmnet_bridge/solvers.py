@@ -169,7 +169,7 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
             # search and so no cost: skip that pass over the data.
             beta = beta + step
             if last < np.inf and size * size / last <= _LAST_STEP * tol:
-                # The next step should be below tol: evaluate everything here, so the
+                # The next step should be below ~tol: evaluate everything here, so the
                 # convergence check and the covariance share one pass.
                 # (The cost itself is left to whoever asks for the log-likelihood.)
                 _, g, H = problem.evaluate(beta, order=2, expected=expected, value=False)
