@@ -29,6 +29,17 @@ def _executor():
     return _pool
 
 
+def _forget_pool():
+    # A forked child inherits the pool object but not its threads: work sent to it
+    # would wait forever. The child makes its own pool on first use instead.
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 class ConvergenceWarning(UserWarning):
     """A solver stopped before its convergence criterion was met."""
 

@@ -76,3 +76,26 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation):
     one = prob.evaluate(beta, order=2)
     np.testing.assert_allclose(got[2], one[2], rtol=1e-13)
     np.testing.assert_allclose(got[1], one[1], rtol=1e-11, atol=1e-10)
+
+
+def test_a_forked_child_can_still_share_blocks_among_threads(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(problem_module, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(problem_module, "_WORKERS", 2)
+    rng = np.random.default_rng(1)
+    n = 70_000  # at least four gradient blocks, so the pool is used
+    X = rng.standard_normal((n, 3))
+    y = (rng.random(n) < 0.5).astype(float)
+    prob = Problem(X, y, np.ones(n), np.zeros(n),
+                   get_cost("cross_entropy", get_activation("logistic")), intercept=True)
+    beta = np.array([0.1, 0.2, -0.3, 0.4])
+    here = prob.evaluate(beta, order=1)[1]  # the parent's pool now exists
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:  # the child must not wait on the parent's threads
+        there = pool.apply_async(_gradient_in_child, (prob, beta)).get(timeout=60)
+    np.testing.assert_array_equal(there, here)
+
+
+def _gradient_in_child(prob, beta):
+    return prob.evaluate(beta, order=1)[1]
