@@ -218,8 +218,6 @@ def elastic_net(problem, beta0, pw, *, tol=1e-10, maxiter=200, expected=False, s
     beta = np.array(beta0, dtype=float)
     f, g, H = start if start is not None else problem.evaluate(beta, order=2,
                                                                expected=expected)
-    if f is None:
-        f = problem.evaluate(beta, order=0)[0]
     obj = f / n + pw.value(beta)
     costs, betas = [f], [beta.copy()]
     converged, message = False, f"no convergence in {maxiter} iterations"
