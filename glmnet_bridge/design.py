@@ -106,14 +106,23 @@ def _check_missing(frame, what="column"):
             )
 
 
+_SCREEN_ROWS = 16384  # rows per block of the finiteness screen
+
+
 def _all_finite(X):
     """Whether every entry of the 2-d array X is finite (a fast screen).
 
     X·1 has a NaN or ±inf exactly when some entry is one (or a row sum overflowed,
     which only sends the caller to the column-by-column check that names culprits);
-    BLAS computes it at memory speed, twice as fast as ``X.sum()``.
+    BLAS computes it at memory speed, twice as fast as ``X.sum()``. It goes block by
+    block: one product over all of a large X would wake OpenBLAS's threads, which spin
+    for ~0.1 s afterwards and take a core from the fit's first passes over the data.
     """
-    return bool(np.isfinite((X @ np.ones(X.shape[1])).sum()))
+    ones = np.ones(X.shape[1])
+    total = 0.0
+    for start in range(0, X.shape[0], _SCREEN_ROWS):
+        total += float((X[start:start + _SCREEN_ROWS] @ ones).sum())
+    return bool(np.isfinite(total))
 
 
 def _check_finite(values, names, rows):
@@ -372,8 +381,11 @@ def check_binary(design, cost_name="cross-entropy"):
             raise DataError(f"outcome {design.yname!r} is {y[0]:g} in every trial: "
                             "there is nothing to fit")
         return
-    bad = y * (1.0 - y) != 0.0  # neither 0 nor 1 (NaN was refused before)
-    if bad.any():
+    # Counting the non-zeros and the ones is faster than a mask of the bad values (NaN
+    # was refused before); the mask is built only to name the rows.
+    ones = np.count_nonzero(y)
+    if ones != np.count_nonzero(y == 1.0):
+        bad = y * (1.0 - y) != 0.0  # neither 0 nor 1
         first = y[bad][0]
         raise DataError(
             f"outcome {design.yname!r} must be 0 or 1 for the {cost_name} cost: "
@@ -382,7 +394,7 @@ def check_binary(design, cost_name="cross-entropy"):
         )
     w = design.freq_weights
     used = y if w.min() > 0 else y[w > 0]
-    if used.min() == used.max():
+    if not 0 < ones < len(y) if used is y else used.min() == used.max():
         raise DataError(f"outcome {design.yname!r} takes only the value {used[0]:g}: "
                         "there is nothing to fit (the MLE of the bias is infinite)")
 

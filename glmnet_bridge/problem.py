@@ -165,9 +165,11 @@ class Problem:
 
     def subset(self, rows):
         """Return the problem restricted to ``rows``, weights rescaled to the same total."""
-        scale = self.f.sum() / self.f[rows].sum()
-        return Problem(np.ascontiguousarray(self.X[rows]), self.y[rows], self.f[rows] * scale,
-                       self.offset[rows], self.cost, self.intercept)
+        f = self.f.take(rows)
+        f *= (self.n if self._unit_weights else self.f.sum()) / f.sum()
+        # take() gathers rows about twice as fast as fancy indexing and returns them contiguous.
+        return Problem(self.X.take(rows, axis=0), self.y.take(rows), f, self.offset.take(rows),
+                       self.cost, self.intercept)
 
 
 @dataclass

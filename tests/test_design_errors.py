@@ -47,10 +47,35 @@ def test_outcome_not_binary_names_rows(df):
         gb.fit_neuron(F, data=df)
 
 
-def test_outcome_with_one_value(df):
-    df["GRADE"] = 1.0
-    with pytest.raises(gb.DataError, match="takes only the value 1"):
+@pytest.mark.parametrize("value", [1e-300, 1 - 1e-16, -1.0, 1 + 2e-16, 5e-324])
+def test_outcome_near_but_not_0_or_1_is_refused(df, value):
+    df.loc[7, "GRADE"] = value
+    with pytest.raises(gb.DataError, match=r"must be 0 or 1 .* row 7 holds"):
         gb.fit_neuron(F, data=df)
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_outcome_with_one_value(df, value):
+    df["GRADE"] = value
+    with pytest.raises(gb.DataError, match=f"takes only the value {value:g}"):
+        gb.fit_neuron(F, data=df)
+
+
+def test_outcome_constant_where_weights_are_positive(df):
+    w = (df["GRADE"] == 1).astype(float)  # only the 1s count
+    with pytest.raises(gb.DataError, match="takes only the value 1"):
+        gb.fit_neuron(F, data=df, freq_weights=w)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_value_deep_in_a_large_array_is_found(bad):
+    # The screen goes through X in blocks of rows: a bad value in a late block counts too.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40_000, 3))
+    y = (rng.random(40_000) < 0.5).astype(float)
+    X[39_998, 2] = bad
+    with pytest.raises(gb.DataError, match=r"column 'x3' has .*row 39998"):
+        gb.fit_neuron(X=X, y=y)
 
 
 def test_constant_column_named(df):
