@@ -14,8 +14,9 @@ import numpy as np
 __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning",
            "secant_update"]
 
-_CHUNK = 16384         # rows per block for cost and gradient (fewer, larger numpy calls)
-_CHUNK_HESSIAN = 2048  # rows per block with X'WX: the small products run fastest there
+_CHUNK = 16384         # rows per block of a pass (fewer, larger numpy calls)
+_CHUNK_HESSIAN = 2048  # rows per sub-block of X'WX: the small products run fastest there
+_BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
 _PARALLEL_BYTES = 100e6  # from an X this large the blocks are shared among threads
 _WORKERS = max(1, min(os.cpu_count() or 1, 4))
 _pool = None
@@ -106,7 +107,9 @@ class Problem:
             z = self._z(X, beta, self.offset[sl])
             c, d1, d2 = self.cost.derivatives(y, z, order, expected, value)
             if value:
-                acc["val"] += float(c.sum() if unit else f @ c)
+                # (f·c).sum(), not the BLAS dot f @ c: OpenBLAS spreads a dot of over
+                # 10,000 values across its own threads, which then spin for ~0.1 s.
+                acc["val"] += float(c.sum() if unit else (f * c).sum())
             if order == 0:
                 continue
             r = d1 if unit else f * d1
@@ -114,12 +117,7 @@ class Problem:
             acc["r"] += r.sum()
             if order == 2:
                 h = d2 if unit else f * d2
-                if X.shape[1] >= 64 and h.min() >= 0.0:
-                    # Wide blocks: Xs'Xs with Xs = √h·X lets BLAS use syrk, half the flops.
-                    Xs = X * np.sqrt(h)[:, None]
-                    acc["XhX"] += Xs.T @ Xs
-                else:
-                    acc["XhX"] += (X * h[:, None]).T @ X
+                acc["XhX"] += _weighted_cross(X, h)
                 acc["Xh"] += h @ X
                 acc["h"] += h.sum()
         return acc
@@ -135,7 +133,7 @@ class Problem:
         """
         beta = np.asarray(beta, dtype=float)
         n = self.n
-        chunk = _CHUNK_HESSIAN if order == 2 else _CHUNK
+        chunk = _block_rows(self.X.shape[1])
         if self.X.nbytes < _PARALLEL_BYTES or _WORKERS == 1 or n < 4 * chunk:
             parts = [self._rows(0, n, chunk if n > 2 * chunk else n, beta, order, expected,
                                 value)]
@@ -170,6 +168,36 @@ class Problem:
         # take() gathers rows about twice as fast as fancy indexing and returns them contiguous.
         return Problem(self.X.take(rows, axis=0), self.y.take(rows), f, self.offset.take(rows),
                        self.cost, self.intercept)
+
+
+def _block_rows(p):
+    """Return the rows per block of a pass over an X with p columns.
+
+    Blocks of up to _CHUNK rows make few numpy calls, but each BLAS product in a block
+    must stay small (≤ _BLOCK_CELLS values): OpenBLAS runs larger ones on its own
+    threads, which compete with the pool's and then spin for ~0.1 s.
+    """
+    return int(min(_CHUNK, max(_CHUNK_HESSIAN, _BLOCK_CELLS // max(p, 1))))
+
+
+def _weighted_cross(X, h):
+    """Return X'diag(h)X, summed over sub-blocks of rows small enough to stay in cache.
+
+    The elementwise work of a pass runs on large blocks (fewer numpy calls, and fewer
+    hand-overs of the GIL between the pool's threads); these products on small ones,
+    where OpenBLAS runs them fastest and on the calling thread.
+    """
+    wide = X.shape[1] >= 64 and h.min() >= 0.0
+    out = 0.0
+    for start in range(0, X.shape[0], _CHUNK_HESSIAN):
+        Xb, hb = X[start:start + _CHUNK_HESSIAN], h[start:start + _CHUNK_HESSIAN]
+        if wide:
+            # Wide blocks: Xs'Xs with Xs = √h·X lets BLAS use syrk, half the flops.
+            Xs = Xb * np.sqrt(hb)[:, None]
+            out = out + Xs.T @ Xs
+        else:
+            out = out + (Xb * hb[:, None]).T @ Xb
+    return out
 
 
 @dataclass
