@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .rowblocks import map_ranges
+
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "diagnose_rank",
            "check_binary", "check_outcome", "column_sd", "set_trials", "label_design"]
 
@@ -115,14 +117,17 @@ def _all_finite(X):
     X·1 has a NaN or ±inf exactly when some entry is one (or a row sum overflowed,
     which only sends the caller to the column-by-column check that names culprits);
     BLAS computes it at memory speed, twice as fast as ``X.sum()``. It goes block by
-    block: one product over all of a large X would wake OpenBLAS's threads, which spin
-    for ~0.1 s afterwards and take a core from the fit's first passes over the data.
+    block (on a large X in the row-block threads): one product over all of a large X
+    would wake OpenBLAS's own threads, which spin for ~0.1 s afterwards and take a core
+    from the fit's first passes over the data.
     """
     ones = np.ones(X.shape[1])
-    total = 0.0
-    for start in range(0, X.shape[0], _SCREEN_ROWS):
-        total += float((X[start:start + _SCREEN_ROWS] @ ones).sum())
-    return bool(np.isfinite(total))
+
+    def screen(lo, hi):
+        return sum(float((X[start:min(start + _SCREEN_ROWS, hi)] @ ones).sum())
+                   for start in range(lo, hi, _SCREEN_ROWS))
+
+    return bool(np.isfinite(sum(map_ranges(screen, X.shape[0], _SCREEN_ROWS, X.nbytes))))
 
 
 def _check_finite(values, names, rows):

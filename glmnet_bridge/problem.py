@@ -5,11 +5,11 @@ Problem evaluates the total cost, gradient and Hessian in cache-sized blocks of 
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .rowblocks import map_ranges
 
 __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning",
            "secant_update"]
@@ -17,29 +17,6 @@ __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning
 _CHUNK = 16384         # rows per block of a pass (fewer, larger numpy calls)
 _CHUNK_HESSIAN = 2048  # rows per sub-block of X'WX: the small products run fastest there
 _BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
-_PARALLEL_BYTES = 100e6  # from an X this large the blocks are shared among threads
-_WORKERS = max(1, min(os.cpu_count() or 1, 4))
-_pool = None
-
-
-def _executor():
-    """Return the module's thread pool (numpy and BLAS release the GIL in each block)."""
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(_WORKERS, thread_name_prefix="glmnet_bridge")
-    return _pool
-
-
-def _forget_pool():
-    # A forked child inherits the pool object but not its threads: work sent to it
-    # would wait forever. The child makes its own pool on first use instead.
-    global _pool
-    _pool = None
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
-
 
 class ConvergenceWarning(UserWarning):
     """A solver stopped before its convergence criterion was met."""
@@ -134,15 +111,9 @@ class Problem:
         beta = np.asarray(beta, dtype=float)
         n = self.n
         chunk = _block_rows(self.X.shape[1])
-        if self.X.nbytes < _PARALLEL_BYTES or _WORKERS == 1 or n < 4 * chunk:
-            parts = [self._rows(0, n, chunk if n > 2 * chunk else n, beta, order, expected,
-                                value)]
-        else:
-            blocks = -(-n // chunk)
-            cuts = [min(n, (blocks * i // _WORKERS) * chunk) for i in range(_WORKERS + 1)]
-            parts = list(_executor().map(
-                lambda lo_hi: self._rows(*lo_hi, chunk, beta, order, expected, value),
-                [(lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True) if hi > lo]))
+        block = chunk if n > 2 * chunk else n
+        parts = map_ranges(lambda lo, hi: self._rows(lo, hi, block, beta, order, expected, value),
+                           n, chunk, self.X.nbytes)
         acc = parts[0]
         for other in parts[1:]:
             for key, v in other.items():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import glmnet_bridge.problem as problem_module
+import glmnet_bridge.rowblocks as rowblocks
 from glmnet_bridge.activations import get_activation
 from glmnet_bridge.costs import get_cost
 from glmnet_bridge.problem import Problem
@@ -61,8 +61,8 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation, p):
     beta = rng.standard_normal(p + 1) * 0.3
     cost = get_cost("cross_entropy", get_activation(activation))
     prob = Problem(X, y, f, np.zeros(n), cost, intercept=True)
-    monkeypatch.setattr(problem_module, "_PARALLEL_BYTES", 0)  # share blocks among threads
-    monkeypatch.setattr(problem_module, "_WORKERS", 2)
+    monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)  # share blocks among threads
+    monkeypatch.setattr(rowblocks, "WORKERS", 2)
     got = prob.evaluate(beta, order=2)
     # the independent truth: one vectorised sum over all rows, with a column of ones
     Xf = np.column_stack([np.ones(n), X])
@@ -73,7 +73,7 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation, p):
     np.testing.assert_allclose(got[2], (Xf * (f * d2)[:, None]).T @ Xf, rtol=1e-10)
     # and the threaded split is the same arithmetic as one worker's blocks, up to the
     # order of the final additions
-    monkeypatch.setattr(problem_module, "_WORKERS", 1)
+    monkeypatch.setattr(rowblocks, "WORKERS", 1)
     one = prob.evaluate(beta, order=2)
     np.testing.assert_allclose(got[2], one[2], rtol=1e-13, atol=1e-15 * np.abs(one[2]).max())
     np.testing.assert_allclose(got[1], one[1], rtol=1e-11, atol=1e-10)
@@ -82,8 +82,8 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation, p):
 def test_a_forked_child_can_still_share_blocks_among_threads(monkeypatch):
     import multiprocessing
 
-    monkeypatch.setattr(problem_module, "_PARALLEL_BYTES", 0)
-    monkeypatch.setattr(problem_module, "_WORKERS", 2)
+    monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(rowblocks, "WORKERS", 2)
     rng = np.random.default_rng(1)
     n = 70_000  # at least four gradient blocks, so the pool is used
     X = rng.standard_normal((n, 3))

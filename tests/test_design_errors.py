@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import glmnet_bridge as gb
+import glmnet_bridge.rowblocks as rowblocks
 
 F = "GRADE ~ GPA + TUCE + PSI"
 
@@ -67,14 +68,19 @@ def test_outcome_constant_where_weights_are_positive(df):
         gb.fit_neuron(F, data=df, freq_weights=w)
 
 
+@pytest.mark.parametrize("threads", [False, True])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_non_finite_value_deep_in_a_large_array_is_found(bad):
-    # The screen goes through X in blocks of rows: a bad value in a late block counts too.
+def test_non_finite_value_deep_in_a_large_array_is_found(monkeypatch, bad, threads):
+    # The screen goes through X in blocks of rows (shared among threads on a large X):
+    # a bad value in a late block counts too.
+    if threads:
+        monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)
+        monkeypatch.setattr(rowblocks, "WORKERS", 2)
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((40_000, 3))
-    y = (rng.random(40_000) < 0.5).astype(float)
-    X[39_998, 2] = bad
-    with pytest.raises(gb.DataError, match=r"column 'x3' has .*row 39998"):
+    X = rng.standard_normal((70_000, 3))  # over four blocks of 16384 rows
+    y = (rng.random(70_000) < 0.5).astype(float)
+    X[69_998, 2] = bad
+    with pytest.raises(gb.DataError, match=r"column 'x3' has .*row 69998"):
         gb.fit_neuron(X=X, y=y)
 
 
