@@ -427,9 +427,12 @@ def column_sd(design):
     """
     f = design.freq_weights / design.freq_weights.sum()
     X = design.inputs
-    mean = f @ X
+    # Blocks: no n-by-p temporaries, and each product small enough to stay on this
+    # thread (OpenBLAS's own threads would spin ~0.1 s after a product over all rows).
+    mean = sum(f[start:start + 8192] @ X[start:start + 8192]
+               for start in range(0, X.shape[0], 8192))
     var = np.zeros(X.shape[1])
-    for start in range(0, X.shape[0], 8192):  # blocks: no n-by-p temporaries
+    for start in range(0, X.shape[0], 8192):
         d = X[start:start + 8192] - mean
         d *= d
         var += f[start:start + 8192] @ d

@@ -60,7 +60,7 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None):
 def _null_start(design, act, problem, expected):
     """Return the null model (bias only) as a path's first state: cost, gradient, Hessian."""
     w = design.freq_weights
-    ybar = float(w @ design.y) / float(w.sum())
+    ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
     if act.is_cdf:
         ybar = min(max(ybar, 1e-10), 1 - 1e-10)
     beta = np.zeros(design.n_params)
