@@ -5,10 +5,10 @@ from pathlib import Path
 
 import glmnet_bridge as gb
 
-MODULES = ["activations", "neurons", "costs", "design", "problem", "solvers", "descent", "fit",
-           "results", "summary", "inference", "margins", "separation", "multinomial",
-           "penalties", "penalized", "path", "network", "models", "compare", "plots", "report",
-           "datasets", "cli"]
+MODULES = ["activations", "neurons", "costs", "design", "checks", "rowblocks", "problem",
+           "solvers", "descent", "fit", "results", "summary", "inference", "margins",
+           "separation", "multinomial", "penalties", "penalized", "path", "pathstep", "network",
+           "models", "compare", "plots", "report", "datasets", "cli"]
 
 
 def block(obj):

@@ -11,16 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .activations import BINARY_ACTIVATIONS, get_activation
+from .checks import check_outcome, diagnose_rank, set_trials
 from .costs import default_cost, get_cost
 from .descent import gradient_descent
-from .design import (
-    DataError,
-    check_outcome,
-    column_sd,
-    diagnose_rank,
-    make_design,
-    set_trials,
-)
+from .design import DataError, column_sd, make_design
 from .inference import COV_TYPES
 from .multinomial import fit_softmax
 from .penalized import elastic_net, penalty_weights

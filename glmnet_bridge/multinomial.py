@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, special
 
-from .design import DataError, diagnose_rank, label_design
+from .checks import diagnose_rank
+from .design import DataError, label_design
 from .inference import wald_table
 from .problem import ConvergenceWarning
 from .separation import SeparationError, SeparationWarning

@@ -365,7 +365,8 @@ class Network:
         -------
         glmnet_bridge.NeuronFit
         """
-        from .design import check_outcome, make_design
+        from .checks import check_outcome
+        from .design import make_design
         from .problem import Problem
         from .results import NeuronFit
 

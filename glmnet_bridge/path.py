@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .activations import get_activation
+from .checks import check_outcome
 from .costs import default_cost, get_cost
-from .design import check_outcome, column_sd, make_design
+from .design import column_sd, make_design
 from .pathstep import PathState, path_point
 from .penalized import penalty_weights
 from .problem import Problem
