@@ -16,7 +16,7 @@ from .inference import COV_TYPES, inverse_information, sandwich, wald_table
 from .margins import marginal_effects
 from .problem import Problem
 from .solvers import newton
-from .summary import Summary
+from .summary import fit_summary
 
 __all__ = ["NeuronFit"]
 
@@ -441,69 +441,7 @@ class NeuronFit:
         Summary
             Prints as text; renders as HTML in a notebook.
         """
-        lasso = self.penalty is not None and self.penalty["alpha"] > 0
-        stat = "t" if self.use_t else "z"
-        if lasso:
-            table = pd.DataFrame({"coef": self.params})
-        else:
-            ci = self.conf_int(alpha)
-            table = pd.DataFrame({
-                "coef": self.params, "std err": self.bse, stat: self.tvalues,
-                f"P>|{stat}|": self.pvalues, f"[{alpha / 2:g}": ci[0],
-                f"{1 - alpha / 2:g}]": ci[1],
-            })
-        header = [
-            ("Dep. Variable", self.design.yname),
-            ("Activation", self.activation.name),
-            ("Cost", self.cost.name),
-            ("Solver", self.solver),
-            ("Converged", str(self.converged)),
-            ("Iterations", str(self.n_iter)),
-            ("Covariance", self.cov_type),
-            ("No. Observations", f"{self.nobs:g}"),
-            ("Df Model", str(self.df_model)),
-            ("Df Residuals", f"{self.df_resid:g}"),
-            ("Log-Likelihood", f"{self.llf:.6g}"),
-            ("LL-Null", f"{self.llnull:.6g}"),
-            ("Deviance", f"{self.deviance:.6g}"),
-            ("R-squared" if self.use_t else "Pseudo R-squ.",
-             f"{self.rsquared if self.use_t else self.prsquared:.4f}"),
-            ("AIC", f"{self.aic:.6g}"),
-            ("BIC", f"{self.bic:.6g}"),
-        ]
-        notes = [f"Model: {self.describe_model()}."]
-        if self.penalty is not None:
-            pen = self.penalty
-            header.insert(7, ("Penalty", f"lam={pen['lam']:.4g}, alpha={pen['alpha']:g}"))
-            cols = "standardised" if pen["standardize"] else "raw"
-            notes.append(f"Penalised fit (glmnet's objective, {cols} columns): the estimate "
-                         "is biased toward 0 by design.")
-            if lasso:
-                notes.append("No standard errors or p-values for a lasso fit: selection is part "
-                             "of the estimator. fit.relaxed() refits the selected weights "
-                             "(optimistic p-values).")
-            else:
-                notes.append("Standard errors: sandwich of the penalised estimator, "
-                             "(H + nΛ)⁻¹ B (H + nΛ)⁻¹ with H the observed information and Λ "
-                             "the ridge weights; they describe the spread of the biased "
-                             "estimator, not a confidence interval for the unpenalised one.")
-        elif self.family == "gaussian" and self.cov_type != "sandwich":
-            notes.append("Standard errors: σ̂²·(X'X)⁻¹ with σ̂² = RSS/df_resid, as OLS; "
-                         "p-values and intervals from Student's t.")
-        else:
-            notes.append(f"Standard errors: {COV_TYPES[self.cov_type]}.")
-        if not self.cost.is_likelihood:
-            notes.append("Log-likelihood, deviance, AIC and BIC are the Bernoulli likelihood "
-                         "evaluated at the least-squares estimate, for comparison with the MLE.")
-        if self.separation is not None and self.separation.separated:
-            notes.append(self.separation.message())
-        elif self.separation is None and self.family == "binomial" and self.converged \
-                and self.penalty is None and self.cost.is_likelihood:
-            notes.append("Separation: not checked by linear program (a large design); the "
-                         "fit converged to a finite optimum, which certifies there is none.")
-        if not self.converged:
-            notes.append(f"The solver did not converge: {self.message}.")
-        return Summary("Neuron fit results", header, table, notes)
+        return fit_summary(self, alpha)
 
     def __repr__(self):
         return f"<NeuronFit: {self.describe_model()}, nobs={self.nobs:g}>"

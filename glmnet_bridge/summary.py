@@ -5,7 +5,11 @@ A header of (label, value) pairs, a coefficient table and numbered notes, as sta
 
 from __future__ import annotations
 
-__all__ = ["Summary"]
+import pandas as pd
+
+from .inference import COV_TYPES
+
+__all__ = ["Summary", "fit_summary"]
 
 
 class Summary:
@@ -48,3 +52,81 @@ class Summary:
 
     def _repr_html_(self):
         return self.as_html()
+
+
+def fit_summary(fit, alpha=0.05):
+    """Return the :class:`Summary` of a :class:`glmnet_bridge.results.NeuronFit`.
+
+    Parameters
+    ----------
+    fit : NeuronFit
+    alpha : float, default 0.05
+        For the confidence intervals.
+
+    Returns
+    -------
+    Summary
+    """
+    lasso = fit.penalty is not None and fit.penalty["alpha"] > 0
+    stat = "t" if fit.use_t else "z"
+    if lasso:
+        table = pd.DataFrame({"coef": fit.params})
+    else:
+        ci = fit.conf_int(alpha)
+        table = pd.DataFrame({
+            "coef": fit.params, "std err": fit.bse, stat: fit.tvalues,
+            f"P>|{stat}|": fit.pvalues, f"[{alpha / 2:g}": ci[0],
+            f"{1 - alpha / 2:g}]": ci[1],
+        })
+    header = [
+        ("Dep. Variable", fit.design.yname),
+        ("Activation", fit.activation.name),
+        ("Cost", fit.cost.name),
+        ("Solver", fit.solver),
+        ("Converged", str(fit.converged)),
+        ("Iterations", str(fit.n_iter)),
+        ("Covariance", fit.cov_type),
+        ("No. Observations", f"{fit.nobs:g}"),
+        ("Df Model", str(fit.df_model)),
+        ("Df Residuals", f"{fit.df_resid:g}"),
+        ("Log-Likelihood", f"{fit.llf:.6g}"),
+        ("LL-Null", f"{fit.llnull:.6g}"),
+        ("Deviance", f"{fit.deviance:.6g}"),
+        ("R-squared" if fit.use_t else "Pseudo R-squ.",
+         f"{fit.rsquared if fit.use_t else fit.prsquared:.4f}"),
+        ("AIC", f"{fit.aic:.6g}"),
+        ("BIC", f"{fit.bic:.6g}"),
+    ]
+    notes = [f"Model: {fit.describe_model()}."]
+    if fit.penalty is not None:
+        pen = fit.penalty
+        header.insert(7, ("Penalty", f"lam={pen['lam']:.4g}, alpha={pen['alpha']:g}"))
+        cols = "standardised" if pen["standardize"] else "raw"
+        notes.append(f"Penalised fit (glmnet's objective, {cols} columns): the estimate "
+                     "is biased toward 0 by design.")
+        if lasso:
+            notes.append("No standard errors or p-values for a lasso fit: selection is part "
+                         "of the estimator. fit.relaxed() refits the selected weights "
+                         "(optimistic p-values).")
+        else:
+            notes.append("Standard errors: sandwich of the penalised estimator, "
+                         "(H + nΛ)⁻¹ B (H + nΛ)⁻¹ with H the observed information and Λ "
+                         "the ridge weights; they describe the spread of the biased "
+                         "estimator, not a confidence interval for the unpenalised one.")
+    elif fit.family == "gaussian" and fit.cov_type != "sandwich":
+        notes.append("Standard errors: σ̂²·(X'X)⁻¹ with σ̂² = RSS/df_resid, as OLS; "
+                     "p-values and intervals from Student's t.")
+    else:
+        notes.append(f"Standard errors: {COV_TYPES[fit.cov_type]}.")
+    if not fit.cost.is_likelihood:
+        notes.append("Log-likelihood, deviance, AIC and BIC are the Bernoulli likelihood "
+                     "evaluated at the least-squares estimate, for comparison with the MLE.")
+    if fit.separation is not None and fit.separation.separated:
+        notes.append(fit.separation.message())
+    elif fit.separation is None and fit.family == "binomial" and fit.converged \
+            and fit.penalty is None and fit.cost.is_likelihood:
+        notes.append("Separation: not checked by linear program (a large design); the "
+                     "fit converged to a finite optimum, which certifies there is none.")
+    if not fit.converged:
+        notes.append(f"The solver did not converge: {fit.message}.")
+    return Summary("Neuron fit results", header, table, notes)
