@@ -17,6 +17,7 @@ __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning
 _CHUNK = 16384         # rows per block of a pass (fewer, larger numpy calls)
 _CHUNK_HESSIAN = 2048  # rows per sub-block of X'WX: the small products run fastest there
 _BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
+_WIDE_HESSIAN = 96     # from this many columns X'WX is left to BLAS's own threads
 
 class ConvergenceWarning(UserWarning):
     """A solver stopped before its convergence criterion was met."""
@@ -112,8 +113,12 @@ class Problem:
         n = self.n
         chunk = _block_rows(self.X.shape[1])
         block = chunk if n > 2 * chunk else n
+        # X'WX of a wide X is compute-bound work that OpenBLAS already spreads over the
+        # cores; the pool's threads on top of it only compete (measured 1e5 rows: at
+        # p = 120 and 200 the pool made it 1.2-1.5x slower, at p = 20 and 64 faster).
+        shared = order < 2 or self.X.shape[1] < _WIDE_HESSIAN
         parts = map_ranges(lambda lo, hi: self._rows(lo, hi, block, beta, order, expected, value),
-                           n, chunk, self.X.nbytes)
+                           n, chunk, self.X.nbytes if shared else 0)
         acc = parts[0]
         for other in parts[1:]:
             for key, v in other.items():
