@@ -19,6 +19,7 @@ _CHUNK_HESSIAN = 2048  # rows per sub-block of X'WX: the small products run fast
 _BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
 _WIDE_HESSIAN = 96     # from this many columns X'WX is left to BLAS's own threads
 
+
 class ConvergenceWarning(UserWarning):
     """A solver stopped before its convergence criterion was met."""
 
