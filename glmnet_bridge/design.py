@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .rowblocks import map_ranges
+from .rowblocks import block_rows, map_ranges
 
 __all__ = ["Design", "DataError", "make_design", "design_matrix_for", "column_sd",
            "label_design"]
@@ -109,9 +109,6 @@ def _check_missing(frame, what="column"):
             )
 
 
-_SCREEN_ROWS = 16384  # rows per block of the finiteness screen
-
-
 def _all_finite(X):
     """Whether every entry of the 2-d array X is finite (a fast screen).
 
@@ -123,12 +120,13 @@ def _all_finite(X):
     from the fit's first passes over the data.
     """
     ones = np.ones(X.shape[1])
+    rows = block_rows(X.shape[1])
 
     def screen(lo, hi):
-        return sum(float((X[start:min(start + _SCREEN_ROWS, hi)] @ ones).sum())
-                   for start in range(lo, hi, _SCREEN_ROWS))
+        return sum(float((X[start:min(start + rows, hi)] @ ones).sum())
+                   for start in range(lo, hi, rows))
 
-    return bool(np.isfinite(sum(map_ranges(screen, X.shape[0], _SCREEN_ROWS, X.nbytes))))
+    return bool(np.isfinite(sum(map_ranges(screen, X.shape[0], rows, X.nbytes))))
 
 
 def _check_finite(values, names, rows):

@@ -9,14 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .rowblocks import map_ranges
+from .rowblocks import block_rows, map_ranges
 
 __all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning",
            "secant_update"]
 
-_CHUNK = 16384         # rows per block of a pass (fewer, larger numpy calls)
 _CHUNK_HESSIAN = 2048  # rows per sub-block of X'WX: the small products run fastest there
-_BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
 _WIDE_HESSIAN = 96     # from this many columns X'WX is left to BLAS's own threads
 
 
@@ -112,7 +110,7 @@ class Problem:
         """
         beta = np.asarray(beta, dtype=float)
         n = self.n
-        chunk = _block_rows(self.X.shape[1])
+        chunk = block_rows(self.X.shape[1])
         block = chunk if n > 2 * chunk else n
         # X'WX of a wide X is compute-bound work that OpenBLAS already spreads over the
         # cores; the pool's threads on top of it only compete (measured 1e5 rows: at
@@ -145,16 +143,6 @@ class Problem:
         # take() gathers rows about twice as fast as fancy indexing and returns them contiguous.
         return Problem(self.X.take(rows, axis=0), self.y.take(rows), f, self.offset.take(rows),
                        self.cost, self.intercept)
-
-
-def _block_rows(p):
-    """Return the rows per block of a pass over an X with p columns.
-
-    Blocks of up to _CHUNK rows make few numpy calls, but each BLAS product in a block
-    must stay small (≤ _BLOCK_CELLS values): OpenBLAS runs larger ones on its own
-    threads, which compete with the pool's and then spin for ~0.1 s.
-    """
-    return int(min(_CHUNK, max(_CHUNK_HESSIAN, _BLOCK_CELLS // max(p, 1))))
 
 
 def _weighted_cross(X, h):

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["map_ranges", "PARALLEL_BYTES", "WORKERS"]
+__all__ = ["block_rows", "map_ranges", "PARALLEL_BYTES", "WORKERS"]
 
 PARALLEL_BYTES = 100e6  # from an X this large its blocks are shared among threads
 WORKERS = max(1, min(os.cpu_count() or 1, 4))
+_MAX_ROWS, _MIN_ROWS = 16384, 2048  # rows per block
+_BLOCK_CELLS = 16384 * 20  # values of X per block, at most (OpenBLAS threads gemv above ~4.6e5)
 _pool = None
 
 
@@ -34,6 +36,16 @@ def _forget_pool():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
+
+
+def block_rows(p):
+    """Return the rows per block of work over an X with p columns.
+
+    Blocks of up to 16,384 rows make few numpy calls, but each BLAS product in a block
+    must stay small (at most 16384·20 values, 2048 rows at least): OpenBLAS runs larger
+    ones on its own threads, which compete with the pool's and then spin for ~0.1 s.
+    """
+    return int(min(_MAX_ROWS, max(_MIN_ROWS, _BLOCK_CELLS // max(p, 1))))
 
 
 def map_ranges(fn, n, block, nbytes):
