@@ -357,15 +357,16 @@ def column_sd(design):
     """
     f = design.freq_weights / design.freq_weights.sum()
     X = design.inputs
-    # Blocks: no n-by-p temporaries, and each product small enough to stay on this
-    # thread (OpenBLAS's own threads would spin ~0.1 s after a product over all rows).
-    mean = sum(f[start:start + 8192] @ X[start:start + 8192]
-               for start in range(0, X.shape[0], 8192))
+    # Blocks (rowblocks' rule): no n-by-p temporaries, and each product small enough to
+    # stay on this thread (OpenBLAS's own threads would spin ~0.1 s after a larger one).
+    rows = block_rows(X.shape[1])
+    starts = range(0, X.shape[0], rows)
+    mean = sum(f[start:start + rows] @ X[start:start + rows] for start in starts)
     var = np.zeros(X.shape[1])
-    for start in range(0, X.shape[0], 8192):
-        d = X[start:start + 8192] - mean
+    for start in starts:
+        d = X[start:start + rows] - mean
         d *= d
-        var += f[start:start + 8192] @ d
+        var += f[start:start + rows] @ d
     return np.sqrt(var)
 
 
