@@ -5,10 +5,16 @@ from pathlib import Path
 
 import glmnet_bridge as gb
 
-MODULES = ["activations", "neurons", "costs", "design", "checks", "rowblocks", "problem",
-           "solvers", "descent", "fit", "results", "summary", "inference", "margins",
-           "separation", "multinomial", "penalties", "penalized", "path", "pathstep", "network",
-           "models", "compare", "plots", "report", "datasets", "cli"]
+
+def modules():
+    """Every module of the package, found by walking it (subpackages first, as laid out)."""
+    import pkgutil
+
+    names = []
+    for info in pkgutil.walk_packages(gb.__path__, prefix="glmnet_bridge."):
+        if info.name.rsplit(".", 1)[-1] != "__main__":
+            names.append(info.name)
+    return names
 
 
 def block(obj):
@@ -42,9 +48,10 @@ def main():
                 label = meth_name if kind == "property" else signature(meth_name, meth)
                 out += [f"### {name}.{label}", "", block(meth)]
     out += ["## Modules", ""]
-    for mod in MODULES:
-        m = __import__(f"glmnet_bridge.{mod}", fromlist=["_"])
-        out += [f"### glmnet_bridge.{mod}", "", block(m)]
+    import importlib
+
+    for mod in modules():
+        out += [f"### {mod}", "", block(importlib.import_module(mod))]
     Path(__file__).with_name("api.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 

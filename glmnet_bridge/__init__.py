@@ -4,19 +4,24 @@ A sigmoid neuron fitted by maximum likelihood is logistic regression; this
 package shows, with numbers, where the two are the same thing and where not.
 """
 
-from . import datasets, penalties
-from .activations import Activation, get_activation
-from .compare import Comparison, compare
-from .costs import get_cost
-from .design import DataError
-from .fit import fit_neuron
-from .models import ModelComparison, compare_models
-from .multinomial import MultinomialFit, fit_softmax
-from .network import Network
-from .neurons import (
+from . import datasets
+from .comparison.compare import Comparison, compare
+from .comparison.hidden import ModelComparison, compare_models
+from .core import penalties
+from .core.activations import Activation, get_activation
+from .core.costs import get_cost
+from .estimation.fit import fit_neuron
+from .estimation.multinomial import MultinomialFit, fit_softmax
+from .estimation.results import NeuronFit
+from .estimation.separation import detect_separation
+from .exceptions import ConvergenceWarning, DataError, SeparationError, SeparationWarning
+from .glmnet.path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
+from .neural.network import Network
+from .neural.neurons import (
     Circuit,
     Neuron,
     Perceptron,
+    Unit,
     add,
     adder_circuit,
     cheese_festival,
@@ -25,10 +30,6 @@ from .neurons import (
     half_adder_circuit,
     nand,
 )
-from .path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
-from .problem import ConvergenceWarning
-from .results import NeuronFit
-from .separation import SeparationError, SeparationWarning, detect_separation
 
 __version__ = "0.1.0"
 
@@ -38,13 +39,14 @@ def __getattr__(name):
     if name == "plots":
         import importlib
 
-        return importlib.import_module(".plots", __name__)
+        return importlib.import_module(".presentation.plots", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Activation", "CVGlmnet", "Circuit", "Comparison", "ConvergenceWarning", "DataError",
     "GlmnetPath", "ModelComparison", "MultinomialFit", "Network", "Neuron", "NeuronFit",
-    "Perceptron", "SeparationError", "SeparationWarning", "add", "adder_circuit",
+    "Perceptron", "SeparationError", "SeparationWarning", "Unit", "add", "adder_circuit",
     "cheese_festival", "compare", "compare_models", "cv_glmnet", "datasets",
     "detect_separation", "fit_neuron", "fit_softmax", "full_adder", "get_activation",
     "get_cost", "glmnet_path", "half_adder", "half_adder_circuit", "nand", "penalties",

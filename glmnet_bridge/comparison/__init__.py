@@ -1,0 +1,1 @@
+"""Neurons beside their GLM oracles, and GLMs beside networks with hidden layers."""

@@ -1,0 +1,1 @@
+"""The neuron's parts in a GLM's words: activations (inverse links), costs (families), penalties."""

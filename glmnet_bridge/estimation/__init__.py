@@ -1,0 +1,1 @@
+"""Statistical models of one neuron: designs, checks, the model, its results and inference."""

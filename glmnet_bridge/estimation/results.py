@@ -1,0 +1,448 @@
+"""NeuronFit: a fitted neuron that reads like a statsmodels results object.
+
+The same numbers in both vocabularies: ``params``/``bse`` and ``weights``/``bias``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..core.costs import CrossEntropy
+from ..engines.memory import Problem
+from ..solvers.newton import newton
+from .design import design_matrix_for
+from .inference import COV_TYPES, inverse_information, sandwich, wald_table
+from .margins import marginal_effects
+from .summary import fit_summary
+
+__all__ = ["NeuronFit"]
+
+
+class NeuronFit:
+    """A neuron fitted to data: estimates, inference and fit statistics.
+
+    Built by :func:`glmnet_bridge.fit_neuron`; not meant to be made by hand.
+    Names follow statsmodels (``params``, ``bse``, ``llf`` …); ``weights`` and
+    ``bias`` are the same numbers in the network's words.
+
+    Attributes
+    ----------
+    design : glmnet_bridge.design.Design
+    activation : glmnet_bridge.activations.Activation
+    cost : glmnet_bridge.costs.Cost
+    solver : str
+    cov_type : str
+        "observed", "expected" or "sandwich" (see :data:`glmnet_bridge.inference.COV_TYPES`).
+    converged : bool
+    n_iter : int
+        Iterations (Newton, L-BFGS) or epochs (gd, sgd).
+    message : str
+        The solver's last word.
+    history : pandas.DataFrame
+        One row per iteration or epoch: the mean cost and every weight.
+    separation : glmnet_bridge.separation.Separation or None
+        The separation check, when it was run.
+    """
+
+    def __init__(self, *, design, problem, activation, cost, solver, beta, cov_type, converged,
+                 n_iter, message, history, separation=None, hessian=None, hessian_kind=None,
+                 cost_total=None, penalty=None):
+        self.design = design
+        self._problem = problem
+        self.activation = activation
+        self.cost = cost
+        self.solver = solver
+        self._beta = np.asarray(beta, dtype=float)
+        self.cov_type = cov_type
+        self.converged = bool(converged)
+        self.n_iter = int(n_iter)
+        self.message = message
+        self.history = history
+        self.separation = separation
+        self._hessians = {} if hessian is None else {hessian_kind: hessian}
+        self.penalty = penalty
+        if cost_total is not None and cost.family == "binomial" and design.trials is None:
+            self.llf = -float(cost_total)  # the solver's last pass was at the estimate
+
+    @cached_property
+    def _likelihood(self):
+        """The cost whose likelihood the fit statistics report (Bernoulli for NLS)."""
+        if self.cost.is_likelihood:
+            return self.cost
+        return CrossEntropy(self.activation)
+
+    @property
+    def family(self):
+        """Return the GLM family whose likelihood is reported: binomial, poisson, gaussian."""
+        return self._likelihood.family
+
+    @property
+    def use_t(self):
+        """Return True when inference uses Student's t (the Gaussian family, as OLS)."""
+        return self.family == "gaussian"
+
+    # ------------------------------------------------------------------ estimates
+    @property
+    def names(self):
+        """Return the term names."""
+        return list(self.design.names)
+
+    @property
+    def params(self):
+        """Return the estimates as a Series indexed by term (the GLM coefficients β)."""
+        return pd.Series(self._beta, index=self.names, name="params")
+
+    @property
+    def weights(self):
+        """Return the weights w: every estimate but the bias."""
+        p = self.params
+        return p.iloc[1:] if self.design.intercept else p
+
+    @property
+    def bias(self):
+        """Return the bias b (the intercept), or 0.0 for a model without one."""
+        return float(self._beta[0]) if self.design.intercept else 0.0
+
+    # ------------------------------------------------------------------ inference
+    def information(self, kind="observed"):
+        """Return the information matrix at the estimate: the Hessian of the total cost.
+
+        Parameters
+        ----------
+        kind : {"observed", "expected"}
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        if kind not in ("observed", "expected"):
+            raise ValueError("kind must be 'observed' or 'expected'")
+        if kind not in self._hessians:
+            _, _, H = self._problem.evaluate(self._beta, order=2, expected=kind == "expected")
+            self._hessians[kind] = H
+        return pd.DataFrame(self._hessians[kind], index=self.names, columns=self.names)
+
+    def cov_params(self, cov_type=None):
+        """Return the estimated covariance of ``params``.
+
+        Parameters
+        ----------
+        cov_type : {"observed", "expected", "sandwich"}, optional
+            Defaults to the fit's ``cov_type``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        kind = self.cov_type if cov_type is None else cov_type
+        if kind not in COV_TYPES:
+            raise ValueError(f"cov_type must be one of {list(COV_TYPES)}, got {kind!r}")
+        if self.penalty is not None:
+            return self._penalised_cov(kind)
+        if kind == "sandwich":
+            A = self.information("observed").to_numpy()
+            cov = sandwich(self._problem, self._beta, A)
+        else:
+            if not self.cost.is_likelihood:
+                raise ValueError(
+                    f"the {self.cost.name} cost is not a likelihood: its inverse Hessian is "
+                    "not a covariance; use cov_type='sandwich'"
+                )
+            try:
+                cov = inverse_information(self.information(kind).to_numpy()) * self.scale
+            except np.linalg.LinAlgError:
+                # Only after separation or a failed fit: there is no finite covariance.
+                cov = np.full((len(self._beta),) * 2, np.nan)
+        return pd.DataFrame(cov, index=self.names, columns=self.names)
+
+    def _penalised_cov(self, kind):
+        if self.penalty["alpha"] > 0:
+            raise ValueError(
+                "a lasso (alpha > 0) fit has no honest standard errors: the selection is part "
+                "of the estimator. Use fit.relaxed() for a refit on the selected weights "
+                "(its p-values are optimistic after selection)"
+            )
+        if kind != "sandwich":
+            raise ValueError("a ridge fit reports the sandwich covariance of the penalised "
+                             "estimator only (cov_type='sandwich')")
+        n = float(self.design.freq_weights.sum())
+        A = self.information("observed").to_numpy() + n * np.diag(self.penalty["weights"].l2)
+        cov = sandwich(self._problem, self._beta, A)
+        return pd.DataFrame(cov, index=self.names, columns=self.names)
+
+    @property
+    def objective(self):
+        """Return the minimised objective: −loglik/n plus the penalty (if any)."""
+        value = -self.llf / self.nobs
+        if self.penalty is not None:
+            value += self.penalty["weights"].value(self._beta)
+        return value
+
+    def relaxed(self, **kwargs):
+        """Refit without penalty on the weights a lasso selected ("relaxed lasso").
+
+        Warns that the refit's p-values ignore the selection and are optimistic.
+
+        Parameters
+        ----------
+        **kwargs
+            Passed to :func:`glmnet_bridge.fit_neuron` (e.g. ``cov_type``).
+
+        Returns
+        -------
+        NeuronFit
+        """
+        import warnings
+
+        from .fit import fit_neuron
+
+        if self.penalty is None:
+            raise ValueError("relaxed() refits a penalised fit; this one has no penalty")
+        d = self.design
+        start = int(d.intercept)
+        keep = np.flatnonzero(self._beta[start:] != 0)
+        warnings.warn(
+            f"relaxed refit on the {keep.size} selected weights: its standard errors and "
+            "p-values treat the selection as fixed and are optimistic (post-selection "
+            "inference)", UserWarning, stacklevel=2)
+        X = pd.DataFrame(d.inputs[:, keep], columns=[d.names[start + j] for j in keep],
+                         index=d.rows)
+        return fit_neuron(X=X, y=pd.Series(d.y, name=d.yname, index=d.rows),
+                          activation=self.activation, fit_intercept=d.intercept,
+                          freq_weights=d.freq_weights, offset=d.offset, **kwargs)
+
+    @cached_property
+    def _cov(self):
+        return self.cov_params().to_numpy()
+
+    @property
+    def bse(self):
+        """Return the standard errors of ``params`` (see ``cov_type``)."""
+        return pd.Series(np.sqrt(np.diag(self._cov)), index=self.names, name="bse")
+
+    @property
+    def tvalues(self):
+        """Return the Wald z statistics params / bse."""
+        return pd.Series(self._beta / self.bse.to_numpy(), index=self.names, name="tvalues")
+
+    @property
+    def pvalues(self):
+        """Return two-sided p-values: normal reference, Student's t(df_resid) for OLS."""
+        _, p, _, _ = wald_table(self._beta, self.bse.to_numpy(), df=self._t_df)
+        return pd.Series(p, index=self.names, name="pvalues")
+
+    @property
+    def _t_df(self):
+        return self.df_resid if self.use_t else None
+
+    def conf_int(self, alpha=0.05):
+        """Return (1 − alpha) Wald confidence intervals, columns 0 and 1 as statsmodels.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        _, _, lo, hi = wald_table(self._beta, self.bse.to_numpy(), alpha, df=self._t_df)
+        return pd.DataFrame({0: lo, 1: hi}, index=self.names)
+
+    # ------------------------------------------------------------------ fit statistics
+    @cached_property
+    def scale(self):
+        """Return the dispersion: RSS/df_resid for the Gaussian family, 1 otherwise."""
+        if self.family != "gaussian":
+            return 1.0
+        return self.deviance / self.df_resid
+
+    @cached_property
+    def llf(self):
+        """Return the log-likelihood at the estimate, constants included as statsmodels.
+
+        Bernoulli for binary fits (also for the quadratic cost, for comparison),
+        Poisson for the exp neuron, Gaussian (σ² profiled out) for the identity neuron.
+        """
+        p = self._problem
+        return self._likelihood.loglik(p.y, p.z(self._beta), p.f) + self._log_binomial
+
+    @cached_property
+    def _log_binomial(self):
+        """Σ f·log C(trials, successes): the constant a (successes, trials) likelihood adds."""
+        from scipy.special import gammaln
+
+        m = self.design.trials
+        if m is None:
+            return 0.0
+        k = np.round(self.design.y * m)
+        return float(self.design.freq_weights
+                     @ (gammaln(m + 1) - gammaln(k + 1) - gammaln(m - k + 1)))
+
+    @cached_property
+    def _null_z(self):
+        p = self._problem
+        null = Problem(np.empty((p.n, 0)), p.y, p.f, p.offset, self._likelihood,
+                       intercept=True)
+        ybar = float(np.average(p.y, weights=p.f))
+        if self.family == "binomial":
+            ybar = min(max(ybar, 1e-10), 1 - 1e-10)
+        b0 = float(self.activation.link(ybar))
+        if np.any(p.offset):
+            b0 = float(newton(null, np.array([b0]), tol=1e-12).beta[0])
+        # Without an offset the null MLE is σ(b) = ȳ exactly, for every family here.
+        return b0 + p.offset
+
+    @cached_property
+    def llnull(self):
+        """Return the log-likelihood of the model with only an intercept (and offset)."""
+        p = self._problem
+        return self._likelihood.loglik(p.y, self._null_z, p.f) + self._log_binomial
+
+    @property
+    def deviance(self):
+        """Return the deviance: −2·llf for binary data, the RSS for the Gaussian family."""
+        p = self._problem
+        return self._likelihood.deviance(p.y, p.z(self._beta), p.f)
+
+    @property
+    def null_deviance(self):
+        """Return the deviance of the intercept-only model."""
+        p = self._problem
+        return self._likelihood.deviance(p.y, self._null_z, p.f)
+
+    @property
+    def rsquared(self):
+        """Return R² = 1 − deviance/null deviance (for OLS: 1 − RSS/TSS)."""
+        return 1.0 - self.deviance / self.null_deviance
+
+    @property
+    def nobs(self):
+        """Return the number of observations: the sum of the frequency weights.
+
+        Frequency weights count as repeated rows, so this is statsmodels GLM's
+        ``wnobs`` (its ``nobs`` counts rows); BIC and ``df_resid`` use it, as there.
+        """
+        return float(self.design.freq_weights.sum())
+
+    @property
+    def df_model(self):
+        """Return the model degrees of freedom: parameters less the intercept."""
+        return len(self._beta) - int(self.design.intercept)
+
+    @property
+    def df_resid(self):
+        """Return the residual degrees of freedom: nobs less the number of parameters."""
+        return self.nobs - len(self._beta)
+
+    @property
+    def aic(self):
+        """Return Akaike's criterion, −2·llf + 2k."""
+        return -2.0 * self.llf + 2.0 * len(self._beta)
+
+    @property
+    def bic(self):
+        """Return Schwarz's criterion, −2·llf + k·log(nobs) (as R's BIC and statsmodels' Logit)."""
+        return -2.0 * self.llf + np.log(self.nobs) * len(self._beta)
+
+    @property
+    def prsquared(self):
+        """Return McFadden's pseudo-R², 1 − llf/llnull."""
+        return 1.0 - self.llf / self.llnull
+
+    @property
+    def cost_value(self):
+        """Return the mean cost C at the estimate (cross-entropy: −llf/nobs)."""
+        p = self._problem
+        return float(p.f @ self.cost.terms(p.y, p.z(self._beta))) / self.nobs
+
+    # ------------------------------------------------------------------ prediction
+    def predict(self, newdata=None, which="mean", offset=None):
+        """Predict from the fitted neuron.
+
+        Parameters
+        ----------
+        newdata : pandas.DataFrame or array_like, optional
+            New rows (a frame for formula fits; X columns otherwise). Defaults
+            to the data the neuron was fitted to.
+        which : {"mean", "linear"}
+            "mean": the output σ(z) = P(y = 1); "linear": z = w·x + b (+ offset).
+        offset : array_like, optional
+            The offset of the new rows (zeros if not given).
+
+        Returns
+        -------
+        pandas.Series or numpy.ndarray
+            A Series indexed like ``newdata`` when it is a frame.
+        """
+        if which not in ("mean", "linear"):
+            raise ValueError("which must be 'mean' or 'linear'")
+        if newdata is None:
+            z = self._problem.z(self._beta)
+            index = self.design.rows
+        else:
+            X = design_matrix_for(self.design, newdata)
+            z = X @ self._beta + (0.0 if offset is None else np.asarray(offset, float))
+            index = newdata.index if isinstance(newdata, pd.DataFrame) else None
+        out = z if which == "linear" else self.activation(z)
+        return pd.Series(out, index=index, name=which) if index is not None else out
+
+    @property
+    def fittedvalues(self):
+        """Return the fitted outputs σ(z) on the training rows."""
+        return self.predict()
+
+    @property
+    def resid_response(self):
+        """Return y − σ(z) on the training rows."""
+        return pd.Series(self.design.y, index=self.design.rows) - self.fittedvalues
+
+    def get_margeff(self, at="overall", alpha=0.05):
+        """Return marginal effects ∂P(y = 1)/∂x_j with delta-method standard errors.
+
+        Parameters
+        ----------
+        at : {"overall", "mean"}
+            Average marginal effects, or effects at the mean row.
+        alpha : float, default 0.05
+
+        Returns
+        -------
+        pandas.DataFrame
+            As statsmodels' ``get_margeff(...).summary_frame()``.
+        """
+        return marginal_effects(self, at=at, alpha=alpha)
+
+    # ------------------------------------------------------------------ display
+    def describe_model(self):
+        """Return one line naming the model in both vocabularies."""
+        a = self.activation.name
+        if self.family == "poisson" and self.cost.is_likelihood:
+            return f"{a} neuron, Poisson cost = Poisson GLM with log link (MLE)"
+        if self.family == "gaussian":
+            return f"{a} neuron, quadratic cost = ordinary least squares (Gaussian MLE)"
+        if self.cost.is_likelihood:
+            return f"{a} neuron, cross-entropy cost = Binomial GLM with {a} link (MLE)"
+        return f"{a} neuron, {self.cost.name} cost = nonlinear least squares (not the MLE)"
+
+    def summary(self, alpha=0.05):
+        """Return a statsmodels-like summary of the fit.
+
+        Parameters
+        ----------
+        alpha : float, default 0.05
+            For the confidence intervals.
+
+        Returns
+        -------
+        Summary
+            Prints as text; renders as HTML in a notebook.
+        """
+        return fit_summary(self, alpha)
+
+    def __repr__(self):
+        return f"<NeuronFit: {self.describe_model()}, nobs={self.nobs:g}>"
+

@@ -1,0 +1,1 @@
+"""glmnet's regularisation path and its cross-validation, in glmnet's vocabulary."""

@@ -1,0 +1,1 @@
+"""Chapter 1's objects: perceptrons, NAND circuits and the network trained by SGD."""

@@ -1,0 +1,1 @@
+"""What a person sees: figures, reports and the command line. Reads results, never fits."""
