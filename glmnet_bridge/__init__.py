@@ -10,26 +10,32 @@ from .comparison.hidden import ModelComparison, compare_models
 from .core import penalties
 from .core.activations import Activation, get_activation
 from .core.costs import get_cost
-from .estimation.fit import fit_neuron
-from .estimation.multinomial import MultinomialFit, fit_softmax
+from .core.penalties import Penalty
+from .engines.rowblocks import get_num_threads, set_num_threads
+from .estimation.fit import fit_neuron, fit_softmax
+from .estimation.model import NeuronModel
+from .estimation.multinomial import MultinomialFit
 from .estimation.results import NeuronFit
 from .estimation.separation import detect_separation
-from .exceptions import ConvergenceWarning, DataError, SeparationError, SeparationWarning
+from .exceptions import (
+    ConvergenceWarning,
+    DataError,
+    LocalOptimumWarning,
+    SeparationError,
+    SeparationWarning,
+)
 from .glmnet.path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
-from .neural.network import Network
-from .neural.neurons import (
+from .neural.circuits import (
     Circuit,
-    Neuron,
-    Perceptron,
     Unit,
     add,
     adder_circuit,
-    cheese_festival,
     full_adder,
     half_adder,
     half_adder_circuit,
-    nand,
 )
+from .neural.network import Network
+from .neural.perceptrons import Neuron, Perceptron, cheese_festival, nand
 
 __version__ = "0.1.0"
 
@@ -44,11 +50,11 @@ def __getattr__(name):
 
 
 __all__ = [
-    "Activation", "CVGlmnet", "Circuit", "Comparison", "ConvergenceWarning", "DataError",
-    "GlmnetPath", "ModelComparison", "MultinomialFit", "Network", "Neuron", "NeuronFit",
-    "Perceptron", "SeparationError", "SeparationWarning", "Unit", "add", "adder_circuit",
-    "cheese_festival", "compare", "compare_models", "cv_glmnet", "datasets",
-    "detect_separation", "fit_neuron", "fit_softmax", "full_adder", "get_activation",
-    "get_cost", "glmnet_path", "half_adder", "half_adder_circuit", "nand", "penalties",
-    "plots",
+    "Activation", "add", "adder_circuit", "cheese_festival", "Circuit", "compare",
+    "compare_models", "Comparison", "ConvergenceWarning", "cv_glmnet", "CVGlmnet", "DataError",
+    "datasets", "detect_separation", "fit_neuron", "fit_softmax", "full_adder",
+    "get_activation", "get_cost", "get_num_threads", "glmnet_path", "GlmnetPath", "half_adder",
+    "half_adder_circuit", "LocalOptimumWarning", "ModelComparison", "MultinomialFit", "nand",
+    "Network", "Neuron", "NeuronFit", "NeuronModel", "penalties", "Penalty", "Perceptron",
+    "plots", "SeparationError", "SeparationWarning", "set_num_threads", "Unit",
 ]

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError", "SeparationError", "SeparationWarning", "ConvergenceWarning"]
+__all__ = ["DataError", "SeparationError", "SeparationWarning", "ConvergenceWarning",
+           "LocalOptimumWarning"]
 
 
 class DataError(ValueError):
@@ -22,3 +23,7 @@ class SeparationError(DataError):
 
 class ConvergenceWarning(UserWarning):
     """A solver stopped before its convergence criterion was met."""
+
+
+class LocalOptimumWarning(UserWarning):
+    """A likelihood with several local maxima: two starts ended at different ones."""

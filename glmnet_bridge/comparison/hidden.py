@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..estimation.design import label_design
-from ..estimation.fit import fit_neuron
-from ..estimation.multinomial import fit_softmax
+from ..estimation.fit import fit_neuron, fit_softmax
 from ..exceptions import DataError
 from ..neural.network import Network
 
@@ -144,21 +143,9 @@ class ModelComparison:
 
     def plot(self):
         """Plot cross-validated deviance against the number of parameters."""
-        from ..presentation.plots import _figure
+        from ..presentation.plots import model_comparison_plot
 
-        fig, axes = _figure()
-        ax = axes[0, 0]
-        t = self.table
-        ax.errorbar(t["n_params"], t["cv_deviance"], yerr=t["cv_deviance_se"], fmt="o-",
-                    capsize=3)
-        for _, row in t.iterrows():
-            ax.annotate(row["model"], (row["n_params"], row["cv_deviance"]), fontsize=8,
-                        xytext=(4, 4), textcoords="offset points")
-        ax.set_xscale("log")
-        ax.set_xlabel("number of parameters")
-        ax.set_ylabel("cross-validated deviance per row")
-        ax.set_title("GLM (0 hidden units) against networks", fontsize=10)
-        return fig
+        return model_comparison_plot(self)
 
     def __repr__(self):
         return f"<ModelComparison: {len(self.table)} models, nobs={self.nobs}>"

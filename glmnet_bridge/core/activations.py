@@ -47,10 +47,16 @@ class Activation:
         The statsmodels link whose ``inverse`` is this activation (None for step).
     is_cdf : bool
         True when σ is a distribution function, so the neuron models P(y = 1).
+    is_multiclass : bool
+        True for the softmax: K outputs, a categorical outcome.
     """
 
     name: str = ""
     is_cdf: bool = False
+    is_multiclass: bool = False
+    #: False when σ and 1 − σ are not both log-concave: the Bernoulli likelihood can then
+    #: have several local maxima (the Cauchy CDF's tails are too heavy).
+    log_concave: bool = True
 
     @property
     def link(self):
@@ -174,6 +180,7 @@ class Cauchit(Activation):
 
     name = "cauchit"
     is_cdf = True
+    log_concave = False
 
     @property
     def link(self):
@@ -337,9 +344,39 @@ class Step(Activation):
         return np.zeros_like(_asfloat(z))
 
 
+class Softmax(Activation):
+    """σ(z)_k = e^(z_k) / Σ_j e^(z_j): a softmax output layer, multinomial logit's inverse link.
+
+    With K categories the GLM fixes z = 0 for the reference category and fits
+    z_k = x·w_k + b_k for the other K − 1 (statsmodels' ``MNLogit``); there is no
+    statsmodels link object for it, so ``link`` is None. ``__call__`` takes the K
+    inputs of a row (the last axis); :meth:`probabilities` takes the K − 1 of the
+    non-reference categories.
+    """
+
+    name = "softmax"
+    is_multiclass = True
+
+    def __call__(self, z):
+        return special.softmax(_asfloat(z), axis=-1)
+
+    def probabilities(self, z):
+        """Return the K category probabilities from the K − 1 non-reference inputs z."""
+        z = np.atleast_2d(_asfloat(z))
+        return special.softmax(np.column_stack([np.zeros(len(z)), z]), axis=-1)
+
+    def derivative(self, z):
+        """Return the Jacobian ∂σ_k/∂z_j = σ_k(δ_kj − σ_j), shape (..., K, K)."""
+        s = self(z)
+        return s[..., :, None] * (np.eye(s.shape[-1]) - s[..., None, :])
+
+    def second_derivative(self, z):
+        raise TypeError("the softmax is vector-valued: use derivative() for its Jacobian")
+
+
 ACTIVATIONS = {
     a.name: a for a in (Logistic(), Probit(), Cauchit(), CLogLog(), LogLog(), Identity(), Exp(),
-                        Step())
+                        Softmax(), Step())
 }
 BINARY_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.is_cdf)
 _ALIASES = {"sigmoid": "logistic", "logit": "logistic", "normal": "probit", "cauchy": "cauchit",
@@ -353,7 +390,7 @@ def get_activation(name) -> Activation:
     ----------
     name : str or Activation
         One of logistic (alias sigmoid), probit, cauchit, cloglog, loglog,
-        identity, exp or step.
+        identity, exp, softmax or step.
 
     Returns
     -------

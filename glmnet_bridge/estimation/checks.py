@@ -6,11 +6,52 @@ Each raises :class:`glmnet_bridge.design.DataError` naming the rows or columns a
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..exceptions import DataError
-from .design import _check_lengths, _list_rows
+from .design import check_lengths, list_rows
 
-__all__ = ["check_binary", "check_outcome", "diagnose_rank", "set_trials"]
+__all__ = ["check_binary", "check_outcome", "diagnose_rank", "set_trials", "log_exposure",
+           "categories"]
+
+
+def categories(labels, reference=None):
+    """Return integer codes (0 the reference) and the levels of a categorical outcome.
+
+    Parameters
+    ----------
+    labels : array_like
+        One category per row.
+    reference : optional
+        The reference category; default the first level (a Categorical's own first
+        category, else the first in sorted order, as statsmodels' ``MNLogit``).
+
+    Returns
+    -------
+    (numpy.ndarray, list)
+    """
+    cat = labels if isinstance(labels, pd.Categorical) else \
+        pd.Categorical(np.asarray(labels).ravel())
+    levels = list(cat.categories)
+    if len(levels) < 2:
+        raise DataError("the outcome takes a single value: nothing to fit")
+    if reference is not None:
+        if reference not in levels:
+            raise DataError(f"reference category {reference!r} is not among {levels}")
+        levels = [reference] + [c for c in levels if c != reference]
+        cat = pd.Categorical(np.asarray(cat), categories=levels)
+    return np.asarray(cat.codes), levels
+
+
+def log_exposure(exposure, design):
+    """Return log(exposure), checked row by row: a Poisson model's offset for time at risk."""
+    e = np.asarray(exposure, dtype=float).ravel()
+    if e.shape != (design.nobs,):
+        raise DataError(f"exposure has {e.size} rows but the design has {design.nobs}")
+    bad = ~np.isfinite(e) | (e <= 0)
+    if bad.any():
+        raise DataError(f"exposure must be positive and finite ({list_rows(design.rows, bad)})")
+    return np.log(e)
 
 def set_trials(design, trials):
     """Turn a count of successes into a proportion of ``trials`` (checked, row by row).
@@ -23,15 +64,15 @@ def set_trials(design, trials):
         Trials per row (positive integers).
     """
     m = np.asarray(trials, dtype=float).ravel()
-    _check_lengths(design.nobs, trials=m)
+    check_lengths(design.nobs, trials=m)
     bad = ~np.isfinite(m) | (m <= 0) | (m != np.round(m))
     if bad.any():
-        raise DataError(f"trials must be positive whole numbers ({_list_rows(design.rows, bad)})")
+        raise DataError(f"trials must be positive whole numbers ({list_rows(design.rows, bad)})")
     k = design.y
     bad = (k < 0) | (k > m) | (k != np.round(k))
     if bad.any():
         raise DataError(f"outcome {design.yname!r} counts successes: it must be a whole number "
-                        f"between 0 and the trials ({_list_rows(design.rows, bad)})")
+                        f"between 0 and the trials ({list_rows(design.rows, bad)})")
     design.y = k / m
     design.trials = m
 
@@ -55,7 +96,7 @@ def check_binary(design, cost_name="cross-entropy"):
         first = y[bad][0]
         raise DataError(
             f"outcome {design.yname!r} must be 0 or 1 for the {cost_name} cost: "
-            f"{_list_rows(design.rows, bad)} hold{'s' if bad.sum() == 1 else ''} "
+            f"{list_rows(design.rows, bad)} hold{'s' if bad.sum() == 1 else ''} "
             f"values such as {first:g}"
         )
     w = design.freq_weights
@@ -77,7 +118,7 @@ def check_outcome(design, cost):
     bad = ~cost.valid_outcome(design.y)
     if bad.any():
         raise DataError(f"outcome {design.yname!r} {cost.outcome_rule} for the {cost.name} "
-                        f"cost: {_list_rows(design.rows, bad)} hold values such as "
+                        f"cost: {list_rows(design.rows, bad)} hold values such as "
                         f"{design.y[bad][0]:g}")
 
 

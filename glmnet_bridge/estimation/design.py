@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..engines.memory import column_moments
 from ..engines.rowblocks import block_rows, map_ranges
 from ..exceptions import DataError
 
-__all__ = ["Design", "make_design", "design_matrix_for", "column_sd",
-           "label_design"]
+__all__ = ["Design", "make_design", "design_matrix_for", "column_sd", "label_design",
+           "list_rows", "check_lengths"]
 
 _MAX_LISTED = 5
 
@@ -90,7 +91,8 @@ class Design:
         return len(self.names)
 
 
-def _list_rows(rows, mask):
+def list_rows(rows, mask):
+    """Return "rows a, b, c and N more": the labels of the rows where ``mask`` holds."""
     bad = list(rows[np.asarray(mask)])
     shown = ", ".join(str(r) for r in bad[:_MAX_LISTED])
     more = f" and {len(bad) - _MAX_LISTED} more" if len(bad) > _MAX_LISTED else ""
@@ -103,7 +105,7 @@ def _check_missing(frame, what="column"):
         if miss.any():
             raise DataError(
                 f"{what} {col!r} has {int(miss.sum())} missing value"
-                f"{'s' if miss.sum() > 1 else ''} ({_list_rows(frame.index, miss)}); "
+                f"{'s' if miss.sum() > 1 else ''} ({list_rows(frame.index, miss)}); "
                 "drop or impute them first (e.g. data.dropna(subset=[...]))"
             )
 
@@ -115,7 +117,7 @@ def _all_finite(X):
     which only sends the caller to the column-by-column check that names culprits);
     BLAS computes it at memory speed, twice as fast as ``X.sum()``. It goes block by
     block (on a large X in the row-block threads): one product over all of a large X
-    would wake OpenBLAS's own threads, which spin for ~0.1 s afterwards and take a core
+    would wake OpenBLAS's own threads, which keep spinning afterwards and take a core
     from the fit's first passes over the data.
     """
     ones = np.ones(X.shape[1])
@@ -132,7 +134,7 @@ def _check_finite(values, names, rows):
     bad = ~np.isfinite(values)
     if bad.any():
         j = int(np.argmax(bad.any(axis=0)))
-        raise DataError(f"column {names[j]!r} has infinite values ({_list_rows(rows, bad[:, j])})")
+        raise DataError(f"column {names[j]!r} has infinite values ({list_rows(rows, bad[:, j])})")
 
 
 def _numeric_frame(frame, what):
@@ -166,7 +168,7 @@ def _as_frame(X, prefix="x"):
             bad = converted.isna() & frame[col].notna()
             if bad.any():
                 raise DataError(
-                    f"column {col!r} of X is not numeric: {_list_rows(frame.index, bad)} "
+                    f"column {col!r} of X is not numeric: {list_rows(frame.index, bad)} "
                     f"hold{'s' if bad.sum() == 1 else ''} {frame[col][bad].iloc[0]!r}"
                 )
             frame[col] = converted
@@ -178,7 +180,8 @@ def _formula_columns(formula, data):
     return [c for c in data.columns if str(c) in tokens]
 
 
-def _check_lengths(n, **named):
+def check_lengths(n, **named):
+    """Raise :class:`DataError` unless every named array has n rows."""
     for name, v in named.items():
         if v is not None and len(v) != n:
             raise DataError(f"{name} has {len(v)} rows but the design has {n}")
@@ -327,12 +330,12 @@ def _weights(w, n, name, rows):
     if w is None:
         return np.ones(n)
     w = np.asarray(w, dtype=float).ravel()
-    _check_lengths(n, **{name: w})
+    check_lengths(n, **{name: w})
     if not np.all(np.isfinite(w)):
-        bad = _list_rows(rows, ~np.isfinite(w))
+        bad = list_rows(rows, ~np.isfinite(w))
         raise DataError(f"{name} has missing or infinite values ({bad})")
     if np.any(w < 0):
-        raise DataError(f"{name} must be non-negative ({_list_rows(rows, w < 0)})")
+        raise DataError(f"{name} must be non-negative ({list_rows(rows, w < 0)})")
     if not np.any(w > 0):
         raise DataError(f"{name} are all zero: no data left to fit")
     return w
@@ -342,9 +345,9 @@ def _offset(off, n, rows):
     if off is None:
         return np.zeros(n)
     off = np.asarray(off, dtype=float).ravel()
-    _check_lengths(n, offset=off)
+    check_lengths(n, offset=off)
     if not np.all(np.isfinite(off)):
-        bad = _list_rows(rows, ~np.isfinite(off))
+        bad = list_rows(rows, ~np.isfinite(off))
         raise DataError(f"offset has missing or infinite values ({bad})")
     return off
 
@@ -354,19 +357,7 @@ def column_sd(design):
 
     This is the scale glmnet standardises by.
     """
-    f = design.freq_weights / design.freq_weights.sum()
-    X = design.inputs
-    # Blocks (rowblocks' rule): no n-by-p temporaries, and each product small enough to
-    # stay on this thread (OpenBLAS's own threads would spin ~0.1 s after a larger one).
-    rows = block_rows(X.shape[1])
-    starts = range(0, X.shape[0], rows)
-    mean = sum(f[start:start + rows] @ X[start:start + rows] for start in starts)
-    var = np.zeros(X.shape[1])
-    for start in starts:
-        d = X[start:start + rows] - mean
-        d *= d
-        var += f[start:start + rows] @ d
-    return np.sqrt(var)
+    return column_moments(design.inputs, design.freq_weights)[1]
 
 
 def label_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,

@@ -36,12 +36,13 @@ def inverse_information(H):
     return 0.5 * (inv + inv.T)
 
 
-def sandwich(problem, beta, A):
+def sandwich(engine, beta, A):
     """Return the HC0 sandwich covariance A⁻¹ B A⁻¹ of an M-estimator.
 
     Parameters
     ----------
-    problem : glmnet_bridge.solvers.Problem
+    engine : glmnet_bridge.engines.memory.MemoryEngine
+        The data and cost; B = Σ f_i s_i² x_i x_i' comes from its ``meat``.
     beta : numpy.ndarray
         The estimate.
     A : numpy.ndarray
@@ -51,10 +52,7 @@ def sandwich(problem, beta, A):
     -------
     numpy.ndarray
     """
-    z = problem.z(beta)
-    s = problem.cost.dz(problem.y, z)
-    Xs = problem.full_X() * (np.sqrt(problem.f) * s)[:, None]
-    B = Xs.T @ Xs
+    B = engine.meat(beta)
     Ainv = inverse_information(A)
     cov = Ainv @ B @ Ainv
     return 0.5 * (cov + cov.T)

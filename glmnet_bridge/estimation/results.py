@@ -10,27 +10,35 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..core.costs import CrossEntropy
-from ..engines.memory import Problem
-from ..solvers.newton import newton
 from .design import design_matrix_for
 from .inference import COV_TYPES, inverse_information, sandwich, wald_table
 from .margins import marginal_effects
 from .summary import fit_summary
 
-__all__ = ["NeuronFit"]
+__all__ = ["NeuronFit", "history_frame"]
+
+
+def history_frame(result, names, total, label):
+    """Return a solver's iterations as a frame: the mean cost and every parameter."""
+    frame = pd.DataFrame(np.vstack(result.betas), columns=names) if result.betas else \
+        pd.DataFrame(columns=names)
+    frame.insert(0, "cost", np.asarray(result.costs, dtype=float) / total)
+    frame.index.name = label
+    return frame
 
 
 class NeuronFit:
     """A neuron fitted to data: estimates, inference and fit statistics.
 
-    Built by :func:`glmnet_bridge.fit_neuron`; not meant to be made by hand.
+    Made by :meth:`glmnet_bridge.NeuronModel.fit` (and so by :func:`glmnet_bridge.fit_neuron`).
     Names follow statsmodels (``params``, ``bse``, ``llf`` …); ``weights`` and
     ``bias`` are the same numbers in the network's words.
 
     Attributes
     ----------
-    design : glmnet_bridge.design.Design
+    model : glmnet_bridge.NeuronModel
+        The model fitted; everything that refits goes through it.
+    design : glmnet_bridge.estimation.design.Design
     activation : glmnet_bridge.activations.Activation
     cost : glmnet_bridge.costs.Cost
     solver : str
@@ -47,32 +55,31 @@ class NeuronFit:
         The separation check, when it was run.
     """
 
-    def __init__(self, *, design, problem, activation, cost, solver, beta, cov_type, converged,
-                 n_iter, message, history, separation=None, hessian=None, hessian_kind=None,
-                 cost_total=None, penalty=None):
-        self.design = design
-        self._problem = problem
-        self.activation = activation
-        self.cost = cost
+    def __init__(self, model, result, *, cov_type, solver, label="iteration", separation=None,
+                 hessian_kind="observed", penalty_weights=None):
+        self.model = model
+        self.design, self.activation, self.cost = model.design, model.activation, model.cost
+        self._engine = model.engine
         self.solver = solver
-        self._beta = np.asarray(beta, dtype=float)
+        self._beta = np.asarray(result.beta, dtype=float)
         self.cov_type = cov_type
-        self.converged = bool(converged)
-        self.n_iter = int(n_iter)
-        self.message = message
-        self.history = history
+        self.converged = bool(result.converged)
+        self.n_iter = int(result.n_iter)
+        self.message = result.message
+        self.history = history_frame(result, self.design.names, model.nobs, label)
         self.separation = separation
-        self._hessians = {} if hessian is None else {hessian_kind: hessian}
-        self.penalty = penalty
-        if cost_total is not None and cost.family == "binomial" and design.trials is None:
-            self.llf = -float(cost_total)  # the solver's last pass was at the estimate
+        self._hessians = {} if result.hessian is None else {hessian_kind: result.hessian}
+        self.penalty = model.penalty if model.penalty.active else None
+        self._pw = penalty_weights
+        if result.value is not None and self.cost.family == "binomial" \
+                and self.design.trials is None:
+            # the solver's last pass was at the estimate: its cost is −llf
+            self.__dict__["llf"] = -float(result.value)
 
     @cached_property
     def _likelihood(self):
         """The cost whose likelihood the fit statistics report (Bernoulli for NLS)."""
-        if self.cost.is_likelihood:
-            return self.cost
-        return CrossEntropy(self.activation)
+        return self.model.likelihood
 
     @property
     def family(self):
@@ -121,7 +128,7 @@ class NeuronFit:
         if kind not in ("observed", "expected"):
             raise ValueError("kind must be 'observed' or 'expected'")
         if kind not in self._hessians:
-            _, _, H = self._problem.evaluate(self._beta, order=2, expected=kind == "expected")
+            _, _, H = self._engine.evaluate(self._beta, order=2, expected=kind == "expected")
             self._hessians[kind] = H
         return pd.DataFrame(self._hessians[kind], index=self.names, columns=self.names)
 
@@ -144,7 +151,7 @@ class NeuronFit:
             return self._penalised_cov(kind)
         if kind == "sandwich":
             A = self.information("observed").to_numpy()
-            cov = sandwich(self._problem, self._beta, A)
+            cov = sandwich(self._engine, self._beta, A)
         else:
             if not self.cost.is_likelihood:
                 raise ValueError(
@@ -159,7 +166,7 @@ class NeuronFit:
         return pd.DataFrame(cov, index=self.names, columns=self.names)
 
     def _penalised_cov(self, kind):
-        if self.penalty["alpha"] > 0:
+        if self.penalty.alpha > 0:
             raise ValueError(
                 "a lasso (alpha > 0) fit has no honest standard errors: the selection is part "
                 "of the estimator. Use fit.relaxed() for a refit on the selected weights "
@@ -169,8 +176,8 @@ class NeuronFit:
             raise ValueError("a ridge fit reports the sandwich covariance of the penalised "
                              "estimator only (cov_type='sandwich')")
         n = float(self.design.freq_weights.sum())
-        A = self.information("observed").to_numpy() + n * np.diag(self.penalty["weights"].l2)
-        cov = sandwich(self._problem, self._beta, A)
+        A = self.information("observed").to_numpy() + n * np.diag(self._pw.l2)
+        cov = sandwich(self._engine, self._beta, A)
         return pd.DataFrame(cov, index=self.names, columns=self.names)
 
     @property
@@ -178,7 +185,7 @@ class NeuronFit:
         """Return the minimised objective: −loglik/n plus the penalty (if any)."""
         value = -self.llf / self.nobs
         if self.penalty is not None:
-            value += self.penalty["weights"].value(self._beta)
+            value += self._pw.value(self._beta)
         return value
 
     def relaxed(self, **kwargs):
@@ -189,7 +196,7 @@ class NeuronFit:
         Parameters
         ----------
         **kwargs
-            Passed to :func:`glmnet_bridge.fit_neuron` (e.g. ``cov_type``).
+            Passed to :meth:`glmnet_bridge.NeuronModel.fit` (e.g. ``cov_type``).
 
         Returns
         -------
@@ -197,22 +204,15 @@ class NeuronFit:
         """
         import warnings
 
-        from .fit import fit_neuron
-
         if self.penalty is None:
             raise ValueError("relaxed() refits a penalised fit; this one has no penalty")
-        d = self.design
-        start = int(d.intercept)
+        start = int(self.design.intercept)
         keep = np.flatnonzero(self._beta[start:] != 0)
         warnings.warn(
             f"relaxed refit on the {keep.size} selected weights: its standard errors and "
             "p-values treat the selection as fixed and are optimistic (post-selection "
             "inference)", UserWarning, stacklevel=2)
-        X = pd.DataFrame(d.inputs[:, keep], columns=[d.names[start + j] for j in keep],
-                         index=d.rows)
-        return fit_neuron(X=X, y=pd.Series(d.y, name=d.yname, index=d.rows),
-                          activation=self.activation, fit_intercept=d.intercept,
-                          freq_weights=d.freq_weights, offset=d.offset, **kwargs)
+        return self.model.restrict(keep).fit(**kwargs)
 
     @cached_property
     def _cov(self):
@@ -267,7 +267,7 @@ class NeuronFit:
         Bernoulli for binary fits (also for the quadratic cost, for comparison),
         Poisson for the exp neuron, Gaussian (σ² profiled out) for the identity neuron.
         """
-        p = self._problem
+        p = self._engine
         return self._likelihood.loglik(p.y, p.z(self._beta), p.f) + self._log_binomial
 
     @cached_property
@@ -284,34 +284,32 @@ class NeuronFit:
 
     @cached_property
     def _null_z(self):
-        p = self._problem
-        null = Problem(np.empty((p.n, 0)), p.y, p.f, p.offset, self._likelihood,
-                       intercept=True)
-        ybar = float(np.average(p.y, weights=p.f))
-        if self.family == "binomial":
-            ybar = min(max(ybar, 1e-10), 1 - 1e-10)
-        b0 = float(self.activation.link(ybar))
-        if np.any(p.offset):
-            b0 = float(newton(null, np.array([b0]), tol=1e-12).beta[0])
-        # Without an offset the null MLE is σ(b) = ȳ exactly, for every family here.
-        return b0 + p.offset
+        e = self._engine
+        if not np.any(e.offset):
+            # Without an offset the null MLE is σ(b) = ȳ exactly, for every family here.
+            ybar = float(np.average(e.y, weights=e.f))
+            if self.family == "binomial":
+                ybar = min(max(ybar, 1e-10), 1 - 1e-10)
+            return float(self.activation.link(ybar)) + e.offset
+        null = self.model.null_model().fit(tol=1e-12)
+        return null.params.iloc[0] + e.offset
 
     @cached_property
     def llnull(self):
         """Return the log-likelihood of the model with only an intercept (and offset)."""
-        p = self._problem
+        p = self._engine
         return self._likelihood.loglik(p.y, self._null_z, p.f) + self._log_binomial
 
     @property
     def deviance(self):
         """Return the deviance: −2·llf for binary data, the RSS for the Gaussian family."""
-        p = self._problem
+        p = self._engine
         return self._likelihood.deviance(p.y, p.z(self._beta), p.f)
 
     @property
     def null_deviance(self):
         """Return the deviance of the intercept-only model."""
-        p = self._problem
+        p = self._engine
         return self._likelihood.deviance(p.y, self._null_z, p.f)
 
     @property
@@ -356,7 +354,7 @@ class NeuronFit:
     @property
     def cost_value(self):
         """Return the mean cost C at the estimate (cross-entropy: −llf/nobs)."""
-        p = self._problem
+        p = self._engine
         return float(p.f @ self.cost.terms(p.y, p.z(self._beta))) / self.nobs
 
     # ------------------------------------------------------------------ prediction
@@ -381,7 +379,7 @@ class NeuronFit:
         if which not in ("mean", "linear"):
             raise ValueError("which must be 'mean' or 'linear'")
         if newdata is None:
-            z = self._problem.z(self._beta)
+            z = self._engine.z(self._beta)
             index = self.design.rows
         else:
             X = design_matrix_for(self.design, newdata)

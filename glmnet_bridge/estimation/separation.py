@@ -14,7 +14,8 @@ from scipy import optimize
 
 from ..exceptions import SeparationError, SeparationWarning
 
-__all__ = ["Separation", "detect_separation", "check_separation"]
+__all__ = ["Separation", "detect_separation", "detect_multinomial_separation",
+           "check_separation"]
 
 
 
@@ -29,10 +30,11 @@ class Separation:
     ----------
     kind : str or None
         "complete", "quasi-complete", or None when the MLE exists.
-    direction : pandas.Series
+    direction : pandas.Series or pandas.DataFrame
         A separating direction d (max |d_j| = 1 on columns scaled to max |x| = 1,
         reported on the original scale): z = d·x ≥ 0 for every y = 1 and ≤ 0 for
-        every y = 0. The weights with d_j ≠ 0 diverge along it.
+        every y = 0. The weights with d_j ≠ 0 diverge along it. For a softmax
+        outcome a DataFrame, terms × non-reference categories.
     columns : list of str
         The terms whose weights diverge.
     n_separated : int
@@ -56,6 +58,11 @@ class Separation:
         """Explain the finding in words."""
         if not self.separated:
             return "no separation: the maximum-likelihood estimate exists"
+        if isinstance(self.direction, pd.DataFrame):
+            return (f"{self.kind} separation in the multinomial outcome: a direction in the "
+                    f"weights of {self.columns} orders the categories perfectly; the MLE does "
+                    "not exist and those weights grow without bound (the softmax layer drifts "
+                    "toward a hard argmax). Use a penalty, or merge categories.")
         d = self.direction[self.columns]
         combo = " ".join(f"{v:+.3g}·{k}" for k, v in d.items())
         how = ("every row" if self.kind == "complete"
@@ -131,6 +138,64 @@ def detect_separation(X, y, names=None, freq_weights=None, tol=1e-7):
     direction = pd.Series(d / scale, index=names)
     cols = [names[j] for j in np.flatnonzero(d)]
     return Separation(kind, direction, cols, int(strict.sum()), int(A.shape[0]))
+
+
+def detect_multinomial_separation(X, codes, n_categories, names=None, tol=1e-7):
+    """Detect (quasi-)separation of a multinomial logit by a linear program.
+
+    The MLE fails to exist when some direction (d_1 … d_{K−1}), d_0 = 0, has
+    x_i·(d_{c_i} − d_k) ≥ 0 for every row i and category k, not all zero: the
+    analogue of Konis' LP for the binary case.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (n, p)
+    codes : numpy.ndarray of int
+        Category of each row, 0 the reference.
+    n_categories : int
+    names : list of str, optional
+    tol : float, default 1e-7
+
+    Returns
+    -------
+    Separation
+        ``direction`` is a DataFrame, terms × the K − 1 non-reference categories.
+    """
+    n, p = X.shape
+    m = n_categories - 1
+    scale = np.max(np.abs(X), axis=0)
+    scale[scale == 0] = 1.0
+    Xs = X / scale
+    rows = []
+    for k in range(n_categories):
+        others = np.flatnonzero(codes != k)
+        if others.size == 0:
+            continue
+        # rows i with c_i ≠ k: x_i·(d_{c_i} − d_k) ≥ 0
+        A = np.zeros((others.size, p * m))
+        for idx, i in enumerate(others):
+            ci = codes[i]
+            if ci > 0:
+                A[idx, (ci - 1) * p:ci * p] += Xs[i]
+            if k > 0:
+                A[idx, (k - 1) * p:k * p] -= Xs[i]
+        rows.append(A)
+    A = np.vstack(rows)
+    res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(len(A)),
+                           bounds=[(-1, 1)] * (p * m), method="highs")
+    names = names or [f"x{j}" for j in range(p)]
+    empty = pd.DataFrame(np.zeros((p, m)), index=names)
+    if res.status != 0 or -res.fun <= tol * max(1.0, len(A)) ** 0.5:
+        return Separation(None, empty, [], 0, n)
+    d = res.x.reshape(m, p).T / scale[:, None]
+    d[np.abs(d) < tol] = 0.0
+    margin = A @ res.x
+    if not np.any(margin > tol):
+        return Separation(None, empty, [], 0, n)
+    kind = "complete" if np.all(margin > tol) else "quasi-complete"
+    direction = pd.DataFrame(d, index=names)
+    cols = [names[j] for j in range(p) if np.any(d[j] != 0)]
+    return Separation(kind, direction, cols, int(np.sum(margin > tol)), n)
 
 
 def check_separation(X, y, names, freq_weights=None, action="warn"):

@@ -67,7 +67,7 @@ def fit_summary(fit, alpha=0.05):
     -------
     Summary
     """
-    lasso = fit.penalty is not None and fit.penalty["alpha"] > 0
+    lasso = fit.penalty is not None and fit.penalty.alpha > 0
     stat = "t" if fit.use_t else "z"
     if lasso:
         table = pd.DataFrame({"coef": fit.params})
@@ -100,8 +100,8 @@ def fit_summary(fit, alpha=0.05):
     notes = [f"Model: {fit.describe_model()}."]
     if fit.penalty is not None:
         pen = fit.penalty
-        header.insert(7, ("Penalty", f"lam={pen['lam']:.4g}, alpha={pen['alpha']:g}"))
-        cols = "standardised" if pen["standardize"] else "raw"
+        header.insert(7, ("Penalty", f"lam={pen.lam:.4g}, alpha={pen.alpha:g}"))
+        cols = "standardised" if pen.standardize else "raw"
         notes.append(f"Penalised fit (glmnet's objective, {cols} columns): the estimate "
                      "is biased toward 0 by design.")
         if lasso:

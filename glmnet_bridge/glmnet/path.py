@@ -11,10 +11,11 @@ import pandas as pd
 
 from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
-from ..engines.memory import Problem
+from ..core.penalties import Penalty
+from ..engines.memory import MemoryEngine
 from ..estimation.checks import check_outcome
 from ..estimation.design import column_sd, make_design
-from ..solvers.proximal import penalty_weights
+from ..exceptions import DataError
 from .pathstep import PathState, path_point
 
 __all__ = ["GlmnetPath", "CVGlmnet", "glmnet_path", "cv_glmnet", "lambda_sequence"]
@@ -48,28 +49,42 @@ def _stops(ratios, family, nlam):
     return (r - ratios[-2]) / r < _FDEV
 
 
-def _prepare(X, y, activation, freq_weights, formula=None, data=None):
+def _prepare(X, y, activation, freq_weights, formula=None, data=None, fit_intercept=True):
     act = get_activation(activation)
     cost = get_cost(default_cost(act), act)
-    design = make_design(formula, data, X, y, freq_weights=freq_weights, wide=True)
+    design = make_design(formula, data, X, y, freq_weights=freq_weights, wide=True,
+                         fit_intercept=fit_intercept)
+    if formula is not None and not fit_intercept and design.intercept:
+        raise DataError(f"fit_intercept=False, but the formula {formula!r} has an intercept: "
+                        "with a formula, the formula decides; write '- 1' in it "
+                        "(e.g. 'y ~ x1 + x2 - 1') to drop the intercept")
     check_outcome(design, cost)
-    problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cost,
-                      design.intercept)
+    problem = MemoryEngine(design.inputs, design.y, design.freq_weights, design.offset, cost,
+                           design.intercept)
     return act, design, problem
 
 
 def _null_start(design, act, problem, expected):
-    """Return the null model (bias only) as a path's first state: cost, gradient, Hessian."""
-    w = design.freq_weights
-    ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
-    if act.is_cdf:
-        ybar = min(max(ybar, 1e-10), 1 - 1e-10)
+    """Return the null model as a path's first state: cost, gradient, Hessian.
+
+    With an intercept the null model is the bias alone, at link(ȳ) (the offset is
+    zero on a path); without one it is β = 0, z = the offset (glmnet's null model
+    with ``intercept = FALSE``, whose deviance is its ``nulldev``).
+    """
     beta = np.zeros(design.n_params)
-    beta[0] = float(act.link(ybar))
+    if design.intercept:
+        w = design.freq_weights
+        ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
+        if act.is_cdf:
+            ybar = min(max(ybar, 1e-10), 1 - 1e-10)
+        beta[0] = float(act.link(ybar))
     return PathState(beta, *problem.evaluate(beta, order=2, expected=expected))
 
 
 def _scales(design, standardize):
+    # The centred (population, frequency-weighted) SD, with or without an intercept:
+    # glmnet 4.1 standardises by it even with intercept = FALSE, where it does not
+    # centre the columns themselves (checked against R: tests/glmnet/data/no_intercept.R).
     return column_sd(design) if standardize else np.ones(design.inputs.shape[1])
 
 
@@ -83,7 +98,8 @@ def lambda_sequence(grad, scale, alpha, n, p, nlambda=100, lambda_min_ratio=None
     Parameters
     ----------
     grad : numpy.ndarray
-        Gradient of the mean cost in the weights at the null model.
+        Gradient of the mean cost in the weights at the null model: one entry per
+        weight, the bias's (if any) left out.
     scale : numpy.ndarray
         Column SDs s_j (ones without standardisation).
     alpha : float
@@ -160,7 +176,7 @@ class GlmnetPath:
 def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
                 freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-9,
-                progress=None):
+                progress=None, fit_intercept=True):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
 
     Parameters
@@ -181,7 +197,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         Your own decreasing sequence instead.
     standardize : bool, default True
         glmnet's default: penalise coefficients of SD-scaled columns; report them
-        on the original scale.
+        on the original scale. The SD is the centred one even without an intercept,
+        as in R's glmnet with ``intercept = FALSE``.
     freq_weights : array_like, optional
     penalty_factor : array_like, optional
         glmnet's ``penalty.factor``.
@@ -195,12 +212,19 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         (1e-8 by default, far tighter than glmnet's own ``thresh``).
     progress : bool, optional
         A progress bar over λ (default: for long paths).
+    fit_intercept : bool, default True
+        With X and y, fit an unpenalised bias (glmnet's ``intercept``). Without
+        one, the null model is β = 0 and λ_max comes from every weight's gradient
+        there, so the first point is all zeros. With a formula the formula decides
+        (``- 1`` or ``+ 0`` drops the intercept); False beside a formula that keeps
+        one raises :class:`~glmnet_bridge.exceptions.DataError`.
 
     Returns
     -------
     GlmnetPath
     """
-    act, design, problem = _prepare(X, y, activation, freq_weights, formula, data)
+    act, design, problem = _prepare(X, y, activation, freq_weights, formula, data,
+                                    fit_intercept)
     n = float(design.freq_weights.sum())
     p = design.inputs.shape[1]
     scale = _scales(design, standardize)
@@ -216,8 +240,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     if given:
         lams = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     else:
-        lams = lambda_sequence(grad[1:], scale, alpha, n, p, nlambda, lambda_min_ratio,
-                               penalty_factor)
+        lams = lambda_sequence(grad[int(design.intercept):], scale, alpha, n, p, nlambda,
+                               lambda_min_ratio, penalty_factor)
     rows, devs, conv, ratios = [], [], [], []
     bar = None
     if progress or (progress is None and design.nobs * len(lams) > 5e6):
@@ -226,9 +250,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         bar = tqdm(total=len(lams), desc=f"glmnet path ({act.name}, alpha={alpha:g})",
                    leave=False)
     try:
+        penalty = Penalty(0.0, alpha, penalty_factor, standardize=True)
         for lam in lams:
-            pw = penalty_weights(lam, alpha, design.n_params, design.intercept, scale,
-                                 penalty_factor)
+            pw = penalty.at(lam).weights(design.n_params, design.intercept, scale)
             res, state = path_point(problem, pw, state, tol=tol, expected=expected)
             rows.append(res.beta.copy())
             devs.append(2.0 * res.value - saturated)
@@ -337,7 +361,7 @@ class CVGlmnet:
 def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
               nfolds=10, foldid=None, type_measure="deviance", seed=0, nlambda=100,
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-              penalty_factor=None, tol=1e-9, progress=None):
+              penalty_factor=None, tol=1e-9, progress=None, fit_intercept=True):
     """Choose λ by K-fold cross-validation, as R's ``cv.glmnet`` (grouped by fold).
 
     The path is first fitted to all the data (which fixes the λ sequence); each
@@ -348,8 +372,9 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     Parameters
     ----------
     X, y, formula, data, activation, alpha, nlambda, lambda_min_ratio, lambdas,
-    standardize, freq_weights, penalty_factor
-        As for :func:`glmnet_path`.
+    standardize, freq_weights, penalty_factor, fit_intercept
+        As for :func:`glmnet_path` (the folds are refitted with the full fit's
+        intercept, or without one).
     nfolds : int, default 10
     foldid : array_like, optional
         Fold of each row (1..K or 0..K−1), as glmnet's ``foldid``.
@@ -371,7 +396,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
                   penalty_factor=penalty_factor, tol=tol, progress=False)
     full = glmnet_path(X, y, formula=formula, data=data, nlambda=nlambda,
                        lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
-                       freq_weights=freq_weights, **common)
+                       freq_weights=freq_weights, fit_intercept=fit_intercept, **common)
     d = full.design
     n = d.nobs
     family = get_cost(default_cost(get_activation(activation)),
@@ -393,7 +418,8 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         test = foldid == k
         train = ~test
         fit = glmnet_path(Xin[train], d.y[train], lambdas=full.lambdas,
-                          freq_weights=d.freq_weights[train], **common)
+                          freq_weights=d.freq_weights[train], fit_intercept=d.intercept,
+                          **common)
         mu = fit.predict(Xin[test])
         w = d.freq_weights[test]
         if type_measure == "auc":

@@ -1,7 +1,7 @@
 """One λ of a regularisation path, solved from the last λ's answer in few passes over X.
 
 Each step minimises the penalised quadratic model exactly (as
-:func:`glmnet_bridge.penalized.elastic_net` does) but keeps the Hessian from
+the proximal step of :func:`glmnet_bridge.solvers.newton.newton` does) but keeps the Hessian from
 earlier points instead of recomputing X'WX: a secant (BFGS) update after every
 step makes it exact along the direction the path moves, and the first step of a
 λ adds the second-order term that the previous λ's first step revealed (scaled to
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..solvers.proximal import elastic_net, kkt_violation, minimise_quadratic
+from ..solvers.newton import newton
 from ..solvers.result import SolverResult, secant_update
+from ..solvers.steps import ProximalStep
 
 __all__ = ["PathState", "path_point"]
 
@@ -57,8 +58,8 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
 
     Parameters
     ----------
-    problem : glmnet_bridge.problem.Problem
-    pw : glmnet_bridge.penalized.PenaltyWeights
+    problem : glmnet_bridge.engines.memory.MemoryEngine
+    pw : glmnet_bridge.core.penalties.PenaltyWeights
         The penalty at this λ.
     state : PathState
         The previous λ's answer (or a first point with its exact Hessian).
@@ -73,7 +74,8 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
     (SolverResult, PathState)
         The result (its ``value`` is the total cost at β) and the state for the next λ.
     """
-    n = float(problem.f.sum())
+    n = problem.total_weight
+    step = ProximalStep(pw, n)
     beta, f, g, H = state.beta, state.value, state.grad, state.hess
     if state.prev_beta is not None:
         H = secant_update(H, beta - state.prev_beta, g - state.prev_grad)
@@ -81,7 +83,7 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
     it, last, rate = 0, np.inf, state.rate
     miss = first_step = first_rate = None
     converged, message = False, f"no convergence in {maxiter} iterations"
-    kkt = kkt_violation(g / n, beta, pw)
+    kkt = step.optimality(g, beta)
     while it < maxiter:
         limit = 10 * tol * max(1.0, float(np.abs(g / n).max()))
         if kkt <= limit:
@@ -89,24 +91,23 @@ def path_point(problem, pw, state, *, tol=1e-9, maxiter=200, expected=False):
             break
         if it and kkt > _REFRESH_RATIO * last:
             _, _, H = problem.evaluate(beta, order=2, expected=expected, value=False)
-        A = H / n
-        gamma = minimise_quadratic(A, A @ beta - g / n, pw, beta)
+        gamma = beta + step.direction(H, g, beta)
         if it == 0 and state.miss is not None and np.any(state.first_step):
             # Add the second-order term the last λ's first step revealed, scaled as
             # the square of this step's length along that one (the term is ½T[d, d]).
             c = float((gamma - beta) @ state.first_step) / float(
                 state.first_step @ state.first_step)
-            gamma = minimise_quadratic(A, A @ beta - (g + c * c * state.miss) / n, pw, beta)
+            gamma = beta + step.direction(H, g + c * c * state.miss, beta)
         d = gamma - beta
         want_cost = 3.0 * kkt * max(rate, 1e-12) <= limit
         fc, gc, _ = problem.evaluate(gamma, order=1, expected=expected, value=want_cost)
-        kc = kkt_violation(gc / n, gamma, pw)
+        kc = step.optimality(gc, gamma)
         if not kc < kkt:
             # The model misled (a big change of active set, a non-convex link far
             # out): damped proximal Newton with fresh Hessians from here.
             f, _, H = problem.evaluate(beta, order=2, expected=expected)  # one pass for both
-            res = elastic_net(problem, beta, pw, tol=tol, maxiter=maxiter, expected=expected,
-                              start=(f, g, H))
+            res = newton(problem, beta, step=step, tol=tol, maxiter=maxiter,
+                         expected=expected, start=(f, g, H))
             beta, f, g, H = res.beta, res.value, res.gradient, res.hessian
             converged, message = res.converged, res.message
             it += res.n_iter

@@ -14,6 +14,7 @@ from scipy import special
 
 from ..core.activations import get_activation
 from ..core.costs import get_cost
+from ..core.penalties import Penalty
 
 __all__ = ["Network", "NETWORK_COSTS"]
 
@@ -192,8 +193,8 @@ class Network:
             c = special.logsumexp(Z, axis=1) - np.sum(Y * Z, axis=1)
         else:
             c = self._cost.terms(Y, Z).sum(axis=1)
-        penalty = 0.5 * lmbda / n_train * sum(float(np.sum(W * W)) for W in self.weights)
-        return float(np.mean(c)) + penalty
+        decay = Penalty.from_nielsen(lmbda, n_train)
+        return float(np.mean(c)) + sum(decay.value(W.ravel()) for W in self.weights)
 
     def _output_delta(self, Z, A, Y):
         """δ^L = ∂c/∂z^L, the output error (backpropagation's equation BP1)."""
@@ -316,7 +317,8 @@ class Network:
                    self._labels(validation_data[1]))
         if int(batch_size) < 1 or int(epochs) < 0 or eta <= 0 or lmbda < 0:
             raise ValueError("need batch_size ≥ 1, epochs ≥ 0, eta > 0 and lmbda ≥ 0")
-        decay = 1.0 - eta * lmbda / n
+        # Nielsen's weight decay is glmnet's ridge with lam = λ/n: w ← (1 − η·lam)·w − η·∇C.
+        decay = 1.0 - eta * Penalty.from_nielsen(lmbda, n).lam
         rows = []
         bar = None
         if verbose:
@@ -348,45 +350,17 @@ class Network:
         return self.history
 
     # ------------------------------------------------------------------ the bridge
-    def to_neuron_fit(self, X, y, cov_type="observed"):
-        """Read a trained ``[p, 1]`` network as a fitted neuron with GLM names.
+    @property
+    def glm_params(self):
+        """Return a ``[p, 1]`` network's parameters as a GLM's: (bias, weights).
 
-        The weights become ``params`` (bias as ``Intercept``) and the inference is
-        computed at them from (X, y): for the cross-entropy cost, standard errors from
-        the information matrix, as for :func:`glmnet_bridge.fit_neuron`.
-
-        Parameters
-        ----------
-        X, y : array_like
-            The training data.
-        cov_type : {"observed", "expected", "sandwich"}, default "observed"
-
-        Returns
-        -------
-        glmnet_bridge.NeuronFit
+        :meth:`glmnet_bridge.NeuronModel.read_network` reads them with GLM names and
+        standard errors.
         """
-        from ..engines.memory import Problem
-        from ..estimation.checks import check_outcome
-        from ..estimation.design import make_design
-        from ..estimation.results import NeuronFit
-
         if len(self.sizes) != 2 or self.sizes[1] != 1:
             raise ValueError("only a network with no hidden layer and one output is a GLM; "
                              f"this one has sizes {self.sizes}")
-        if self.cost == "quadratic":
-            cov_type = "sandwich"
-        act = get_activation(self.output)
-        cost = get_cost(self.cost, act)
-        design = make_design(X=X, y=y)
-        check_outcome(design, cost)
-        problem = Problem(design.inputs, design.y, design.freq_weights, design.offset, cost,
-                          True)
-        beta = np.r_[float(self.biases[0][0]), self.weights[0][0].astype(float)]
-        hist = self.history if self.history is not None else pd.DataFrame()
-        return NeuronFit(design=design, problem=problem, activation=act, cost=cost,
-                         solver="network sgd", beta=beta, cov_type=cov_type,
-                         converged=True, n_iter=len(hist), message="trained by Network.fit",
-                         history=hist)
+        return np.r_[float(self.biases[0][0]), self.weights[0][0].astype(float)]
 
     # ------------------------------------------------------------------ persistence
     def save(self, path):

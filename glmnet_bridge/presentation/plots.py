@@ -13,7 +13,7 @@ from ..core.activations import get_activation
 
 __all__ = ["activation_gallery", "sigmoid_limit", "coefficient_plot", "sgd_trajectory", "path_plot",
            "cv_plot",
-           "cost_curve", "probability_curves"]
+           "cost_curve", "probability_curves", "model_comparison_plot"]
 
 GALLERY = ("step", "logistic", "probit", "cauchit", "cloglog", "loglog")
 
@@ -280,4 +280,30 @@ def cv_plot(cv):
     ax.set_xlabel("log λ")
     ax.set_ylabel(f"cross-validated {label}")
     ax.legend(fontsize=8)
+    return fig
+
+
+def model_comparison_plot(models):
+    """Plot cross-validated deviance against the number of parameters (GLM vs networks).
+
+    Parameters
+    ----------
+    models : glmnet_bridge.ModelComparison
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, axes = _figure()
+    ax = axes[0, 0]
+    t = models.table
+    ax.errorbar(t["n_params"], t["cv_deviance"], yerr=t["cv_deviance_se"], fmt="o-",
+                capsize=3)
+    for _, row in t.iterrows():
+        ax.annotate(row["model"], (row["n_params"], row["cv_deviance"]), fontsize=8,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xscale("log")
+    ax.set_xlabel("number of parameters")
+    ax.set_ylabel("cross-validated deviance per row")
+    ax.set_title("GLM (0 hidden units) against networks", fontsize=10)
     return fig

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engines.memory import Problem
 from .result import SolverResult
 
 __all__ = ["gradient_descent"]
@@ -15,32 +14,40 @@ __all__ = ["gradient_descent"]
 _GROWTH_SHARE = 0.5  # mini-batches grow from m to n over this share of the epochs
 
 
-def _standardise(X, intercept):
-    """Centre and scale non-intercept columns; return Xs and the back-transform."""
-    k = X.shape[1]
-    cols = np.arange(1 if intercept else 0, k)
-    center = np.zeros(k)
-    scale = np.ones(k)
-    if cols.size:
-        sd = X[:, cols].std(axis=0)
-        scale[cols] = np.where(sd > 0, sd, 1.0)
-        if intercept:
-            center[cols] = X[:, cols].mean(axis=0)
-    Xs = (X - center) / scale
+def _standardised(engine, intercept):
+    """Return maps between β and b, the weights of centred, SD-scaled inputs, and T'.
+
+    β = T·b: w_j = b_j/s_j and, with a bias, b_0 − Σ_j w_j·c_j. The gradient in b is
+    T'·∇β, so the descent runs on the standardised scale while the engine sees β.
+    """
+    center, scale = engine.column_moments()
+    scale = np.where(scale > 0, scale, 1.0)
+    if not intercept:
+        center = np.zeros_like(center)
+    off = int(intercept)
 
     def to_original(b):
-        w = b / scale
+        w = b.copy()
+        w[off:] = b[off:] / scale
         if intercept:
-            w[0] = b[0] - np.sum(w[1:] * center[1:])
+            w[0] = b[0] - np.sum(w[1:] * center)
         return w
 
     def to_standard(w):
-        b = w * scale
+        b = w.copy()
+        b[off:] = w[off:] * scale
         if intercept:
-            b[0] = w[0] + np.sum(w[1:] * center[1:])
+            b[0] = w[0] + np.sum(w[1:] * center)
         return b
 
-    return Xs, to_original, to_standard
+    def grad_b(g):
+        out = g.copy()
+        out[off:] = (g[off:] - (g[0] * center if intercept else 0.0)) / scale
+        return out
+
+    k = len(scale) + off
+    T = np.column_stack([to_original(e) for e in np.eye(k)])
+    return to_original, to_standard, grad_b, T
 
 
 def _batch_rows(m, n, epoch, epochs):
@@ -49,7 +56,7 @@ def _batch_rows(m, n, epoch, epochs):
     return min(n, int(round(m * (n / m) ** min(share, 1.0)))) if m < n else n
 
 
-def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, batch_size=None,
+def gradient_descent(engine, beta0, *, epochs=5000, eta=None, batch_size=None,
                      tol=1e-9, seed=0, progress=None):
     """Fit by gradient descent, the network way: w ← w − η·∇C, C the mean cost.
 
@@ -71,12 +78,10 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
 
     Parameters
     ----------
-    problem : Problem
-        The data and cost.
+    engine
+        The data and cost (an engine: the descent never touches X itself).
     beta0 : numpy.ndarray
         Starting values.
-    intercept : bool, default True
-        Whether column 0 is the bias (so other columns may be centred).
     epochs : int, default 5000
         Passes over the data.
     eta : float, optional
@@ -98,54 +103,54 @@ def gradient_descent(problem, beta0, *, intercept=True, epochs=5000, eta=None, b
     SolverResult
         ``costs`` and ``betas`` hold the total cost and β after every epoch.
     """
-    Xs, to_original, to_standard = _standardise(problem.full_X(), intercept)
-    p = Problem(Xs, problem.y, problem.f, problem.offset, problem.cost)
-    total = p.f.sum()
+    to_original, to_standard, grad_b, T = _standardised(engine, engine.intercept)
+    total = engine.total_weight
     b = to_standard(np.array(beta0, dtype=float))
     if eta is None:
-        _, _, F = p.evaluate(b, order=2, expected=True)
-        L = max(np.linalg.eigvalsh(F / total)[-1], 1e-12)
+        _, _, F = engine.evaluate(to_original(b), order=2, expected=True)
+        L = max(np.linalg.eigvalsh(T.T @ F @ T / total)[-1], 1e-12)
         eta = (1.0 if batch_size is None else 0.3) / L
     rng = np.random.default_rng(seed)
     # Mini-batches are drawn as rows; a frequency weight multiplies a row's gradient.
-    step_scale = total / p.n
-    c0, _, _ = p.evaluate(b, order=0)
-    costs, betas = [c0], [to_original(b.copy())]
+    step_scale = total / engine.n
+    c0, _, _ = engine.evaluate(to_original(b), order=0)
+    costs, betas = [c0], [to_original(b)]
     converged = False
     message = (f"stopped after {epochs} epochs" if batch_size is None
                else f"ran the fixed schedule of {epochs} epochs")
     epoch = 0
     for epoch in range(1, epochs + 1):
         if batch_size is None:
-            c, g, _ = p.evaluate(b, order=1)
+            c, g, _ = engine.evaluate(to_original(b), order=1)
+            g = grad_b(g)
             if np.max(np.abs(g)) / total <= tol:
                 converged, message = True, "gradient below tolerance"
                 epoch -= 1
                 break
             b = b - eta * g / total
         else:
-            m = _batch_rows(batch_size, p.n, epoch, epochs)
+            m = _batch_rows(batch_size, engine.n, epoch, epochs)
             rate = eta / (m * step_scale)
             # A learning rate that is too large sends b to ±inf within an epoch; that
             # is reported once, below, instead of as a flood of overflow warnings.
             with np.errstate(over="ignore", invalid="ignore"):
-                if m >= p.n:
-                    _, g, _ = p.evaluate(b, order=1, value=False)
-                    b = b - rate * g
+                if m >= engine.n:
+                    _, g, _ = engine.evaluate(to_original(b), order=1, value=False)
+                    b = b - rate * grad_b(g)
                 else:
-                    order = rng.permutation(p.n)
-                    for s in range(0, p.n, m):
-                        rows = order[s:s + m]
-                        zb = Xs[rows] @ b + p.offset[rows]
-                        b = b - rate * (Xs[rows].T @ (p.f[rows] * p.cost.dz(p.y[rows], zb)))
+                    order = rng.permutation(engine.n)
+                    for s in range(0, engine.n, m):
+                        batch = engine.rows(order[s:s + m])
+                        _, g, _ = batch.evaluate(to_original(b), order=1, value=False)
+                        b = b - rate * grad_b(g)
             if not np.all(np.isfinite(b)):
                 raise FloatingPointError(
                     f"gradient descent diverged at epoch {epoch} (learning rate η = {eta:.3g});"
                     " pass a smaller eta"
                 )
-        c, _, _ = p.evaluate(b, order=0)
+        c, _, _ = engine.evaluate(to_original(b), order=0)
         costs.append(c)
-        betas.append(to_original(b.copy()))
+        betas.append(to_original(b))
         if progress is not None:
             progress()
         if not np.isfinite(c) or not np.all(np.isfinite(b)):

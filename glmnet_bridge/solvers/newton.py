@@ -1,89 +1,104 @@
-"""Optimisers of one neuron's total cost Σ f_i·c(y_i, x_i·β + offset_i): Newton and L-BFGS.
+"""The one damped Newton driver: a swappable inner step, one line search, one stopping rule.
 
-Plain functions over a :class:`glmnet_bridge.problem.Problem`; the network's way of fitting
-(full-batch and mini-batch gradient descent) lives in :mod:`glmnet_bridge.descent`.
+Plain, penalised (proximal), path-fallback and softmax fits all run through :func:`newton`;
+the data are seen only through an engine (cost, gradient and Hessian at β).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg, optimize
 
-from ..engines.memory import Problem
-from ..exceptions import ConvergenceWarning
+from . import largen
 from .result import SingularInformation, SolverResult, secant_update
+from .steps import CholeskyStep
 
-__all__ = ["Problem", "SolverResult", "SingularInformation", "ConvergenceWarning", "newton",
-           "lbfgs", "SOLVERS"]
+__all__ = ["newton", "line_search", "scaled_step", "ARMIJO", "HALVINGS", "SLACK"]
 
-SOLVERS = ("newton", "lbfgs", "gd", "sgd")
-_LARGE = 100_000       # from this many rows Newton starts from a subsample fit
-_SUBSAMPLE = 50_000    # rows of that subsample at most (and a quarter of n at most)
-_REFRESH = 1e-2       # on large data, one full Hessian once chord steps are this small
-_LAST_STEP = 3.0      # ... and the final one where the next step should be < 3·tol
+ARMIJO = 1e-4    # sufficient decrease: F(β + t·d) ≤ F(β) + ARMIJO·t·Δ (+ rounding slack)
+HALVINGS = 40    # at most this many halvings of t before the line search fails
+SLACK = 1e-12    # relative rounding slack on F in the sufficient-decrease test
+FLAT_STEP = 1e-7  # a failed line search is convergence only for steps below this, on a flat F
 
 
-def _cho_solve(H, g):
+def scaled_step(step, beta):
+    """Return max_j |Δβ_j| / max(1, |β_j|): the size the stopping rule compares with tol."""
+    return float(np.max(np.abs(step) / np.maximum(1.0, np.abs(beta)), initial=0.0))
+
+
+def line_search(engine, step, beta, d, F0, g, expected, order):
+    """Halve t until F(β + t·d) decreases enough; F = total cost + the step's penalty.
+
+    The predicted decrease is Δ = g·d + P(β + d) − P(β) (for a proximal step the
+    penalty's change, by convexity an upper bound along the segment).
+
+    Returns
+    -------
+    tuple or None
+        (β, cost, gradient, Hessian or None, t, F) at the accepted point; None when no t
+        down to 2⁻⁴⁰ decreases F (the caller reports the failure).
+    """
+    pen0 = step.penalty(beta)
+    delta = float(g @ d) + step.penalty(beta + d) - pen0
+    # The full step may raise F by its rounding error (the last steps of a quadratically
+    # converging Newton decrease it by less); a shortened step must decrease it for real.
+    slack = SLACK * abs(F0)
+    t = 1.0
+    for _ in range(HALVINGS):
+        cand = beta + t * d
+        f1, g1, H1 = engine.evaluate(cand, order=order, expected=expected)
+        F1 = f1 + step.penalty(cand)
+        if np.isfinite(F1) and F1 <= F0 + ARMIJO * t * min(delta, 0.0) + slack:
+            return cand, f1, g1, H1, t, F1
+        t *= 0.5
+        slack = 0.0
+    return None
+
+
+def _direction(step, H, g, engine, beta, expected):
+    """Return the inner step's direction; along the expected information if the observed fails.
+
+    ``expected`` is None for a stale Hessian (the caller refreshes it instead).
+    """
     try:
-        c = linalg.cho_factor(H, check_finite=False)
-    except linalg.LinAlgError as err:
-        raise SingularInformation("the information matrix is not positive definite") from err
-    return linalg.cho_solve(c, g, check_finite=False)
-
-
-def _scaled_step(step, beta):
-    return float(np.max(np.abs(step) / np.maximum(1.0, np.abs(beta))))
-
-
-def _newton_direction(H, g, problem, beta, expected):
-    try:
-        return -_cho_solve(H, g)
+        return step.direction(H, g, beta)
     except SingularInformation:
         if expected is None or expected:
             raise
         # A non-concave likelihood (cauchit far from the optimum): step along the
         # expected information, which is positive semi-definite everywhere.
-        _, _, F = problem.evaluate(beta, order=2, expected=True, value=False)
-        return -_cho_solve(F, g)
+        _, _, F = engine.evaluate(beta, order=2, expected=True, value=False)
+        return step.direction(F, g, beta)
 
 
-def _line_search(problem, beta, step, f0, g, expected, order):
-    """Halve the step until the cost decreases enough; return β, cost, gradient, H, t.
+def newton(engine, beta0, *, step=None, tol=1e-10, maxiter=100, expected=False, callback=None,
+           final_hessian=True, start=None, seed=0):
+    """Minimise an engine's total cost (plus the step's penalty) by damped Newton.
 
-    The Hessian at the accepted point comes with it when ``order`` is 2.
-    """
-    t = 1.0
-    slope = float(g @ step)
-    for _ in range(40):
-        cand = beta + t * step
-        f1, g1, H1 = problem.evaluate(cand, order=order, expected=expected)
-        if np.isfinite(f1) and f1 <= f0 + 1e-4 * t * slope + 1e-12 * abs(f0):
-            return cand, f1, g1, H1, t
-        t *= 0.5
-    return beta, f0, g, None, 0.0
+    Each iteration takes the inner step's direction from the quadratic model at β
+    (a Cholesky solve, or the proximal step of an elastic net) and halves it until
+    the penalised cost decreases enough (one line search, constants ``ARMIJO``,
+    ``HALVINGS``, ``SLACK``). It stops when a full step is below ``tol`` (relative,
+    :func:`scaled_step`), taking that step; a line search that cannot decrease the
+    cost stops it unconverged, unless the step is below ``FLAT_STEP`` and its predicted
+    decrease below the cost's rounding error (the gradient is zero to working precision).
 
-
-def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=None,
-           final_hessian=True):
-    """Minimise the cost by Newton-Raphson (or Fisher scoring) with step halving.
-
-    Up to 100,000 rows every step uses the Hessian at the current point. Above
-    that, it first fits a subsample of 50,000 rows (a quarter at most), then takes
+    On 100,000 rows or more an unpenalised fit first fits a seeded subsample, then takes
     chord steps with that Hessian (each costs one gradient, X'r, instead of X'WX),
     secant-updating it after each step, and refreshes it only when the steps stop
-    shrinking fast. The answer is the full-data optimum either way, and the
-    returned Hessian is evaluated there (at most one step of size ≤ tol away).
+    shrinking fast (:mod:`glmnet_bridge.solvers.largen`).
 
     Parameters
     ----------
-    problem : Problem
-        The data and cost.
+    engine
+        The data and cost (:class:`glmnet_bridge.engines.memory.MemoryEngine` or another
+        engine with the same methods).
     beta0 : numpy.ndarray
         Starting values.
+    step : CholeskyStep or ProximalStep, optional
+        The inner step (default: Cholesky, no penalty).
     tol : float, default 1e-10
         Stop when every |Δβ_j| ≤ tol·max(1, |β_j|).
     maxiter : int, default 100
-        At most this many steps.
     expected : bool, default False
         Use the expected information (Fisher scoring) instead of the observed.
     callback : callable, optional
@@ -91,36 +106,45 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
     final_hessian : bool, default True
         Evaluate the Hessian at the returned β; with False, the last one computed
         (one step of at most ``tol`` away) is returned and that pass is saved.
+    start : tuple, optional
+        (cost, gradient, Hessian) already computed at ``beta0``.
+    seed : int or numpy.random.Generator, default 0
+        Seeds the subsample of a large fit.
 
     Returns
     -------
     SolverResult
-        With ``hessian``, the (observed or expected) Hessian at the returned β.
+        With ``hessian`` and ``gradient`` of the total (unpenalised) cost at β.
     """
+    step = CholeskyStep() if step is None else step
     beta = np.array(beta0, dtype=float)
     H, fresh, sampled = None, False, False
-    small = problem.n < _LARGE
+    # Penalised fits (and fits handed a start) keep fresh Hessians throughout.
+    small = engine.n < largen.ROWS or start is not None or not isinstance(step, CholeskyStep)
     if not small:
-        start = _subsample_fit(problem, beta, maxiter, expected)
-        if start is not None:
-            beta, H = start
+        got = largen.subsample_start(engine, beta, solve=newton, maxiter=maxiter,
+                                     expected=expected, seed=seed)
+        if got is not None:
+            beta, H = got
             sampled = True
     if H is None:
-        f0, g, H = problem.evaluate(beta, order=2, expected=expected)
+        f0, g, H = start if start is not None else engine.evaluate(beta, order=2,
+                                                                   expected=expected)
         fresh = True
     else:
-        _, g, _ = problem.evaluate(beta, order=1, value=False)
+        _, g, _ = engine.evaluate(beta, order=1, value=False)
         f0 = np.nan
+    F0 = f0 + step.penalty(beta)
     costs, betas = [f0], [beta.copy()]
     it, last = 0, np.inf
     converged, message = False, f"no convergence in {maxiter} iterations"
     while it < maxiter:
         try:
-            step = _newton_direction(H, g, problem, beta, expected if fresh else None)
+            d = _direction(step, H, g, engine, beta, expected if fresh else None)
         except SingularInformation:
             if not fresh:  # a stale Hessian: refresh it here and try again
-                f0, g, H = problem.evaluate(beta, order=2, expected=expected)
-                fresh = True
+                f0, g, H = engine.evaluate(beta, order=2, expected=expected)
+                F0, fresh = f0 + step.penalty(beta), True
                 continue
             if it == 0:
                 raise
@@ -128,9 +152,9 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
             # infinity (separation). Stop at the last finite iterate.
             message = "the information matrix became singular: the weights diverge"
             break
-        size = _scaled_step(step, beta)
+        size = scaled_step(d, beta)
         if size <= tol:
-            beta = beta + step
+            beta = beta + d
             it += 1
             converged, message = True, "converged"
             if fresh and not small:
@@ -138,50 +162,53 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
                 # (relative error ~tol), and it saves a pass over X.
                 costs.append(np.nan)
                 betas.append(beta.copy())
-                return SolverResult(beta, converged, it, message, costs, betas, H, None)
+                return SolverResult(beta, converged, it, message, costs, betas, H, None, g)
             break
         if not fresh and (size > 0.25 * last
-                          or (sampled and size < _REFRESH
-                              and _refresh_pays(size, last, tol, problem.k))):
+                          or (sampled and size < largen.REFRESH
+                              and largen.refresh_pays(size, last, tol, engine.k))):
             # Refresh the Hessian here when the stale one contracts too slowly, or once
-            # close in when that is cheaper than the chord steps it saves: a subsample's
-            # Hessian contracts by ~√(k/m) a step, the full one this near the optimum
-            # by ~size.
-            _, g, H = problem.evaluate(beta, order=2, expected=expected, value=False)
-            f0 = np.nan
+            # close in when that is cheaper than the chord steps it saves.
+            _, g, H = engine.evaluate(beta, order=2, expected=expected, value=False)
+            f0 = F0 = np.nan
             fresh, sampled = True, False
             continue
         if fresh and (small or size > 1e-2):
             # A Newton step, with step halving. On large data the Hessian is not
             # recomputed at the new point: it serves the chord steps that follow.
-            beta_new, f1, g1, H1, t = _line_search(problem, beta, step, f0, g, expected,
-                                                   order=2 if small else 1)
-            if t == 0.0:
-                # No decrease along a tiny step: the cost is flat to rounding error here.
-                converged = size < 1e-7
-                message = ("converged (to rounding error)" if converged
+            if not np.isfinite(F0):
+                f0 = engine.evaluate(beta, order=0)[0]
+                F0 = f0 + step.penalty(beta)
+            found = line_search(engine, step, beta, d, F0, g, expected, 2 if small else 1)
+            if found is None:
+                # Only a small step along which the cost is flat to rounding error (a zero
+                # gradient to working precision) counts as converged; anything else, such
+                # as weights running off to infinity, is a failure.
+                delta = float(g @ d) + step.penalty(beta + d) - step.penalty(beta)
+                converged = size < FLAT_STEP and -delta <= SLACK * max(1.0, abs(F0))
+                message = ("converged (the cost is flat to rounding error)" if converged
                            else "the line search could not decrease the cost")
                 break
-            beta, f0, g = beta_new, f1, g1
+            beta, f0, g, H1, _, F0 = found
             if small:
                 H = H1
             fresh = small
         else:
             # A chord step, or a Newton step this close to the optimum, needs no line
             # search and so no cost: skip that pass over the data.
-            beta = beta + step
-            if last < np.inf and size * size / last <= _LAST_STEP * tol:
+            beta = beta + d
+            if last < np.inf and size * size / last <= largen.LAST_STEP * tol:
                 # The next step should be below ~tol: evaluate everything here, so the
                 # convergence check and the covariance share one pass.
-                # (The cost itself is left to whoever asks for the log-likelihood.)
-                _, g, H = problem.evaluate(beta, order=2, expected=expected, value=False)
-                f0, fresh = np.nan, True
+                _, g, H = engine.evaluate(beta, order=2, expected=expected, value=False)
+                f0 = F0 = np.nan
+                fresh = True
             else:
-                _, g_new, _ = problem.evaluate(beta, order=1, value=False)
-                # A secant update makes the reused Hessian exact along this step: the
-                # chord steps then shrink ~2x faster (0.04 -> 0.015-0.03 a step at 1e6).
-                H = secant_update(H, step, g_new - g)
-                g, f0, fresh = g_new, np.nan, False
+                _, g_new, _ = engine.evaluate(beta, order=1, value=False)
+                # A secant update makes the reused Hessian exact along this step, where a
+                # stale one errs most: the chord steps then shrink faster (docs/speed.md).
+                H = secant_update(H, d, g_new - g)
+                g, f0, F0, fresh = g_new, np.nan, np.nan, False
         it += 1
         last = size
         costs.append(f0)
@@ -189,82 +216,10 @@ def newton(problem, beta0, *, tol=1e-10, maxiter=100, expected=False, callback=N
         if callback is not None:
             callback(it, f0, beta)
     if converged and not final_hessian and H is not None:
-        return SolverResult(beta, converged, it, message, costs, betas, H, None)
+        return SolverResult(beta, converged, it, message, costs, betas, H, None, g)
     # The covariance needs the Hessian at the answer itself (it may be one step old).
-    f0, _, H = problem.evaluate(beta, order=2, expected=expected)
+    f0, g, H = engine.evaluate(beta, order=2, expected=expected)
     if converged:
         costs.append(f0)
         betas.append(beta.copy())
-    return SolverResult(beta, converged, it, message, costs, betas, H, f0)
-
-
-def _refresh_pays(size, last, tol, k):
-    """Whether one full Hessian costs less than the chord steps it would save.
-
-    Counted in passes over X, not timed, so that the same data always take the same
-    steps (and give the same last bits): an X'WX with k parameters costs about
-    2 + k/20 gradient passes (measured: 3-4 at k = 21, 6 at 51, 11 at 201).
-    """
-    rate = min(max(size / last, 1e-6), 0.5) if np.isfinite(last) else 0.1
-    chord_steps = np.log(tol / size) / np.log(rate)
-    return chord_steps - 2.0 > 2.0 + k / 20.0
-
-
-def _subsample_fit(problem, beta, maxiter, expected):
-    """Fit a random subsample of at most a quarter of the rows.
-
-    Returns its estimate and its Hessian (weights scaled to the full data), or
-    None if the subsample's information is singular (it can lose a rare level).
-    """
-    rng = np.random.default_rng(0)
-    m = min(_SUBSAMPLE, problem.n // 4)
-    rows = np.sort(rng.choice(problem.n, m, replace=False))
-    sub = problem.subset(rows)
-    try:
-        # A rough optimum is enough: a Newton step below 1e-2 leaves it ~1e-4 from the
-        # subsample's optimum, which is itself ~1e-2 (sampling error) from the full
-        # data's; the chord steps on the full data refine it.
-        res = newton(sub, beta, tol=1e-2, maxiter=maxiter, expected=expected,
-                     final_hessian=False)  # a Hessian ≤ 1e-2 away serves the chord steps
-    except SingularInformation:
-        return None
-    return res.beta, res.hessian
-
-
-def lbfgs(problem, beta0, *, tol=1e-10, maxiter=1000, callback=None):
-    """Minimise the mean cost with scipy's L-BFGS-B.
-
-    Parameters
-    ----------
-    problem : Problem
-    beta0 : numpy.ndarray
-    tol : float, default 1e-10
-        Projected-gradient tolerance on the mean cost.
-    maxiter : int, default 1000
-    callback : callable, optional
-        Called as ``callback(iteration, cost, beta)``.
-
-    Returns
-    -------
-    SolverResult
-    """
-    total = problem.f.sum()
-    costs, betas = [], []
-
-    def fun(b):
-        v, g, _ = problem.evaluate(b, order=1)
-        return v / total, g / total
-
-    def record(intermediate_result):
-        b = intermediate_result.x
-        costs.append(intermediate_result.fun * total)
-        betas.append(b.copy())
-        if callback is not None:
-            callback(len(costs), costs[-1], b)
-
-    res = optimize.minimize(fun, np.asarray(beta0, float), jac=True, method="L-BFGS-B",
-                            callback=record,
-                            options={"maxiter": maxiter, "gtol": tol, "ftol": 1e-15,
-                                     "maxcor": 20})
-    return SolverResult(res.x, bool(res.success), int(res.nit), str(res.message),
-                        costs, betas)
+    return SolverResult(beta, converged, it, message, costs, betas, H, f0, g)

@@ -25,6 +25,7 @@ class SolverResult:
     betas: list = field(default_factory=list)      # β per iteration (start first)
     hessian: np.ndarray | None = None              # Hessian of the total cost at beta
     value: float | None = None                     # total cost at beta, when computed
+    gradient: np.ndarray | None = None             # gradient of the total cost at beta
 
 
 def secant_update(H, s, y):

@@ -9,7 +9,7 @@ import glmnet_bridge as gb
 from glmnet_bridge.core.activations import ACTIVATIONS, BINARY_ACTIVATIONS
 
 Z = np.linspace(-8, 8, 161)
-SMOOTH = [n for n in ACTIVATIONS if n != "step"]
+SMOOTH = [n for n in ACTIVATIONS if n != "step" and not ACTIVATIONS[n].is_multiclass]
 
 
 @pytest.mark.parametrize("name", SMOOTH)
@@ -79,7 +79,7 @@ def test_tails_agree_with_mpmath(name):
                                                              rel=1e-12)
 
 
-@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("name", SMOOTH + ["step"])
 def test_no_warnings_and_finite_at_abs_z_1000(name):
     act = gb.get_activation(name)
     z = np.array([-1000.0, -745.0, 0.0, 745.0, 1000.0])
@@ -119,3 +119,29 @@ def test_get_activation_aliases_and_error_lists_names():
     assert gb.get_activation(act) is act
     with pytest.raises(ValueError, match="valid names are: logistic, probit, cauchit"):
         gb.get_activation("tanhh")
+
+
+def test_softmax_is_an_activation_like_the_others():
+    soft = gb.get_activation("softmax")
+    assert soft.name == "softmax" and soft.is_multiclass and soft.link is None
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((7, 4)) * 3
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(soft(z), e / e.sum(axis=1, keepdims=True), rtol=1e-14)
+    # the K − 1 non-reference inputs: the reference category has z = 0
+    np.testing.assert_allclose(soft.probabilities(z[:, 1:] - z[:, :1]), soft(z), rtol=1e-13)
+    # its Jacobian, by central differences
+    h = 1e-6
+    J = soft.derivative(z)
+    for j in range(4):
+        dz = np.zeros(4)
+        dz[j] = h
+        np.testing.assert_allclose(J[:, :, j], (soft(z + dz) - soft(z - dz)) / (2 * h),
+                                   atol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big = soft(np.array([[-1000.0, 0.0, 1000.0]]))
+    np.testing.assert_array_equal(big, [[0.0, 0.0, 1.0]])
+    assert gb.get_cost("log_likelihood", soft).family == "multinomial"
+    with pytest.raises(ValueError, match="softmax"):
+        gb.get_cost("cross_entropy", soft)

@@ -6,7 +6,7 @@ import pytest
 import glmnet_bridge.engines.rowblocks as rowblocks
 from glmnet_bridge.core.activations import get_activation
 from glmnet_bridge.core.costs import get_cost
-from glmnet_bridge.engines.memory import Problem
+from glmnet_bridge.engines.memory import MemoryEngine
 
 Z = np.array([-1000.0, -709.5, -708.0, -100.0, -37.0, -30.0, -5.0, -1e-3, 0.0, 1e-300,
               1e-3, 5.0, 30.0, 37.0, 100.0, 708.0, 745.0, 1000.0])
@@ -60,9 +60,9 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation, p):
     f = rng.integers(1, 3, n).astype(float)
     beta = rng.standard_normal(p + 1) * 0.3
     cost = get_cost("cross_entropy", get_activation(activation))
-    prob = Problem(X, y, f, np.zeros(n), cost, intercept=True)
+    prob = MemoryEngine(X, y, f, np.zeros(n), cost, intercept=True)
     monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)  # share blocks among threads
-    monkeypatch.setattr(rowblocks, "WORKERS", 2)
+    monkeypatch.setattr(rowblocks, "_threads", 2)
     got = prob.evaluate(beta, order=2)
     # the independent truth: one vectorised sum over all rows, with a column of ones
     Xf = np.column_stack([np.ones(n), X])
@@ -73,7 +73,7 @@ def test_threaded_blocks_give_the_one_block_sums(monkeypatch, activation, p):
     np.testing.assert_allclose(got[2], (Xf * (f * d2)[:, None]).T @ Xf, rtol=1e-10)
     # and the threaded split is the same arithmetic as one worker's blocks, up to the
     # order of the final additions
-    monkeypatch.setattr(rowblocks, "WORKERS", 1)
+    monkeypatch.setattr(rowblocks, "_threads", 1)
     one = prob.evaluate(beta, order=2)
     np.testing.assert_allclose(got[2], one[2], rtol=1e-13, atol=1e-15 * np.abs(one[2]).max())
     np.testing.assert_allclose(got[1], one[1], rtol=1e-11, atol=1e-10)
@@ -83,12 +83,12 @@ def test_a_forked_child_can_still_share_blocks_among_threads(monkeypatch):
     import multiprocessing
 
     monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(rowblocks, "WORKERS", 2)
+    monkeypatch.setattr(rowblocks, "_threads", 2)
     rng = np.random.default_rng(1)
     n = 70_000  # at least four gradient blocks, so the pool is used
     X = rng.standard_normal((n, 3))
     y = (rng.random(n) < 0.5).astype(float)
-    prob = Problem(X, y, np.ones(n), np.zeros(n),
+    prob = MemoryEngine(X, y, np.ones(n), np.zeros(n),
                    get_cost("cross_entropy", get_activation("logistic")), intercept=True)
     beta = np.array([0.1, 0.2, -0.3, 0.4])
     here = prob.evaluate(beta, order=1)[1]  # the parent's pool now exists

@@ -75,7 +75,7 @@ def test_non_finite_value_deep_in_a_large_array_is_found(monkeypatch, bad, threa
     # a bad value in a late block counts too.
     if threads:
         monkeypatch.setattr(rowblocks, "PARALLEL_BYTES", 0)
-        monkeypatch.setattr(rowblocks, "WORKERS", 2)
+        monkeypatch.setattr(rowblocks, "_threads", 2)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((70_000, 3))  # over four blocks of 16384 rows
     y = (rng.random(70_000) < 0.5).astype(float)

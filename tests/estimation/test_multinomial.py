@@ -65,11 +65,11 @@ def test_reference_category_and_arrays(iris):
 def test_multinomial_separation_is_detected(iris):
     with pytest.warns(gb.SeparationWarning, match="PetalLength"):
         fit = gb.fit_neuron("Species ~ PetalLength", data=iris, activation="softmax")
-    assert fit.separation["separated"]
+    assert fit.separation.separated
     with pytest.raises(gb.SeparationError):
         gb.fit_softmax("Species ~ PetalLength", data=iris, separation="raise")
     clean = gb.fit_softmax("Species ~ SepalLength", data=iris)
-    assert not clean.separation["separated"]
+    assert not clean.separation.separated
 
 
 def test_compare_pairs_softmax_with_mnlogit(iris):

@@ -5,9 +5,21 @@ from scipy.special import expit
 
 from glmnet_bridge.core.activations import get_activation
 from glmnet_bridge.core.costs import get_cost
-from glmnet_bridge.engines.memory import Problem
+from glmnet_bridge.core.penalties import Penalty
+from glmnet_bridge.engines.memory import MemoryEngine
 from glmnet_bridge.glmnet.pathstep import PathState, path_point
-from glmnet_bridge.solvers.proximal import elastic_net, kkt_violation, penalty_weights
+from glmnet_bridge.solvers.newton import newton
+from glmnet_bridge.solvers.quadratic import kkt_violation
+from glmnet_bridge.solvers.steps import ProximalStep
+
+
+def penalty_weights(lam, alpha, k, intercept):
+    return Penalty(lam, alpha).weights(k, intercept)
+
+
+def elastic_net(prob, beta, pw, tol):
+    """The damped proximal Newton fit at one λ, from scratch."""
+    return newton(prob, beta, step=ProximalStep(pw, prob.total_weight), tol=tol, maxiter=200)
 
 
 def _problem(seed=4, n=500, p=6):
@@ -15,21 +27,21 @@ def _problem(seed=4, n=500, p=6):
     X = rng.standard_normal((n, p))
     y = (rng.random(n) < expit(0.3 + X[:, 0] - 0.7 * X[:, 1])).astype(float)
     cost = get_cost("cross_entropy", get_activation("logistic"))
-    return Problem(X, y, np.ones(n), np.zeros(n), cost, intercept=True)
+    return MemoryEngine(X, y, np.ones(n), np.zeros(n), cost, intercept=True)
 
 
 def test_a_misleading_hessian_falls_back_to_damped_newton_and_still_converges(monkeypatch):
     import glmnet_bridge.glmnet.pathstep as pathstep
 
     handed_over = []
-    monkeypatch.setattr(pathstep, "elastic_net",
-                        lambda *a, **k: handed_over.append(1) or elastic_net(*a, **k))
+    monkeypatch.setattr(pathstep, "newton",
+                        lambda *a, **k: handed_over.append(1) or newton(*a, **k))
     prob = _problem()
     pw = penalty_weights(0.01, 1.0, prob.k, True)
     beta = np.zeros(prob.k)
     f, g, H = prob.evaluate(beta, order=2)
     # A Hessian 1000 times too small: the first model step overshoots, the KKT
-    # violation grows, and the step must hand over to elastic_net's line search.
+    # violation grows, and the step must hand over to the damped Newton driver.
     res, state = path_point(prob, pw, PathState(beta, f, g, H * 1e-3), tol=1e-10)
     assert handed_over == [1]
     ref = elastic_net(prob, beta, pw, tol=1e-12)

@@ -81,7 +81,7 @@ def test_single_sigmoid_output_network_is_logistic_regression(spector_like):
     net = gb.Network([3, 1], cost="cross_entropy", init="scaled", seed=0)
     net.fit(X, y, epochs=3000, batch_size=len(y), eta=2.0, verbose=False)  # full batch
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
-    fit = net.to_neuron_fit(X, y)
+    fit = gb.NeuronModel.read_network(net, X, y)
     np.testing.assert_allclose(fit.params.to_numpy(), ref.params, atol=1e-4)
     neuron = gb.fit_neuron(X=X, y=y)
     np.testing.assert_allclose(fit.params.to_numpy(), neuron.params.to_numpy(), atol=1e-4)
@@ -186,7 +186,8 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="unknown cost"):
         gb.Network([4, 2], cost="hinge")
     with pytest.raises(ValueError, match="no hidden layer"):
-        gb.Network([4, 3, 1], cost="cross_entropy").to_neuron_fit(np.zeros((5, 4)), np.zeros(5))
+        gb.NeuronModel.read_network(gb.Network([4, 3, 1], cost="cross_entropy"),
+                                    np.zeros((5, 4)), np.zeros(5))
     with pytest.raises(FloatingPointError, match="lower eta"):
         gb.Network([4, 3, 2], activation="exp", output="exp").fit(
             np.full((20, 4), 5.0), np.zeros(20, int), eta=1e6, epochs=3, verbose=False)

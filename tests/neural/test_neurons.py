@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from scipy.special import expit
 
 import glmnet_bridge as gb
-from glmnet_bridge.neural.neurons import Circuit, Unit
+from glmnet_bridge.neural.circuits import Circuit, Unit
 
 BITS2 = list(itertools.product([0, 1], repeat=2))
 
