@@ -14,6 +14,7 @@ import pandas as pd
 from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
 from ..estimation.fit import fit_neuron
+from ..exceptions import DataError
 
 __all__ = ["compare", "Comparison", "glm_oracle"]
 
@@ -181,7 +182,9 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
     Parameters
     ----------
     formula, data, X, y, freq_weights, offset
-        As for :func:`glmnet_bridge.fit_neuron`.
+        As for :func:`glmnet_bridge.fit_neuron`. Without an intercept (``- 1`` or
+        ``+ 0`` in the formula, or ``fit_intercept=False`` with X and y) each neuron
+        is compared with the GLM on the same design, which has no Intercept row.
     activations : sequence of str, default ("logistic", "probit")
         Any of logistic, probit, cauchit, cloglog, loglog.
     solver : str, default "newton"
@@ -214,6 +217,7 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
         likelihood = get_cost(cost, get_activation(act)).is_likelihood
         ct = cov_type if likelihood else "sandwich"
         fit = fit_neuron(activation=act, cost=cost, cov_type=ct, **common)
+        _check_intercept(formula, fit_kwargs, fit.design)
         name = fit.activation.name
         if name not in oracles:
             oracles[name] = glm_oracle(fit.design, fit.activation, cov_type, fit.family)
@@ -229,16 +233,28 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
                       "bic": fit.bic, "converged": fit.converged, "iterations": fit.n_iter})
     if title is None:
         d = next(iter(fits.values())).design
-        title = f"{d.formula or d.yname + ' ~ X'}  ({d.nobs} rows)"
+        xy = f"{d.yname} ~ X" + ("" if d.intercept else " - 1")
+        title = f"{d.formula or xy}  ({d.nobs} rows)"
     return Comparison(pd.DataFrame(rows), fits, oracles, pd.DataFrame(stats), cov_type, title)
+
+
+def _check_intercept(formula, fit_kwargs, design):
+    """Refuse fit_intercept=False beside a formula that keeps its intercept."""
+    if formula is not None and fit_kwargs.get("fit_intercept", True) is False \
+            and design.intercept:
+        raise DataError(f"fit_intercept=False, but the formula {formula!r} has an intercept: "
+                        "with a formula, the formula decides; write '- 1' in it "
+                        "(e.g. 'y ~ x1 + x2 - 1') to drop the intercept")
 
 
 def _compare_softmax(common, cov_type, rows, stats, fits, oracles):
     """Fit the softmax layer and statsmodels' MNLogit (Newton, tight) side by side."""
     import statsmodels.api as sm
 
-    kwargs = {k: common[k] for k in ("formula", "data", "X", "y", "freq_weights")}
+    keys = ("formula", "data", "X", "y", "freq_weights", "fit_intercept")
+    kwargs = {k: common[k] for k in keys if k in common}
     fit = fit_neuron(activation="softmax", **kwargs)
+    _check_intercept(common["formula"], common, fit.design)
     d = fit.design
     model = sm.MNLogit(fit.codes, d.X)
     if not np.allclose(d.freq_weights, 1):

@@ -84,6 +84,12 @@ def _separation_lines(cmp):
     return lines
 
 
+def _formula_text(design):
+    """Return the formula an X/y design amounts to (``- 1`` when it has no intercept)."""
+    terms = " + ".join(design.names[int(design.intercept):])
+    return f"{design.yname} ~ {terms}" + ("" if design.intercept else " - 1")
+
+
 def report_context(cmp, title=None):
     """Return the data a report template renders (tables as strings, figures as Figures).
 
@@ -112,7 +118,7 @@ def report_context(cmp, title=None):
     return {
         "title": title or "Neurons and GLMs side by side",
         "model": {
-            "formula": design.formula or f"{design.yname} ~ {' + '.join(design.names[1:])}",
+            "formula": design.formula or _formula_text(design),
             "outcome": design.yname, "nobs": _fmt(first.nobs), "rows": design.nobs,
             "terms": ", ".join(design.names), "solver": first.solver,
             "cov_type": cmp.cov_type, "source": cmp.title,
