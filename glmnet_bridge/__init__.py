@@ -24,7 +24,8 @@ from .exceptions import (
     SeparationError,
     SeparationWarning,
 )
-from .glmnet.path import CVGlmnet, GlmnetPath, cv_glmnet, glmnet_path
+from .glmnet.cv import CVGlmnet, cv_glmnet
+from .glmnet.path import GlmnetPath, glmnet_path
 from .neural.circuits import (
     Circuit,
     Unit,

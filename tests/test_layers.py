@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / PACKAGE
 LAYERS = {
     "glmnet_bridge.presentation": 1,  # plots, report/, cli: reads results, never fits
     "glmnet_bridge.comparison": 2,  # compare, hidden: neurons beside the GLMs they equal
-    "glmnet_bridge.glmnet": 3,  # path, pathstep, cv: the regularisation path and its CV
+    "glmnet_bridge.glmnet": 3,  # path, point, cv: the regularisation path and its CV
     "glmnet_bridge.estimation": 4,  # design, checks, model, results, inference, fit, …
     "glmnet_bridge.solvers": 5,  # Newton, L-BFGS, descent, proximal (elastic net)
     "glmnet_bridge.engines": 6,  # cost, gradient and X'WX at β, by row blocks
@@ -35,8 +35,8 @@ ALLOWED_UPWARD = {
     # Comparison.report(): the contract's ``cmp.report(path)`` writes HTML or Markdown.
     ("glmnet_bridge.comparison.compare", "glmnet_bridge.presentation.report"),
     # GlmnetPath.plot() and CVGlmnet.plot(): coefficient paths and the CV curve.
-    # (If CVGlmnet moves to glmnet/cv.py, its pair goes here too.)
     ("glmnet_bridge.glmnet.path", "glmnet_bridge.presentation.plots"),
+    ("glmnet_bridge.glmnet.cv", "glmnet_bridge.presentation.plots"),
     # ModelComparison.plot(): cross-validated deviance against the number of parameters.
     ("glmnet_bridge.comparison.hidden", "glmnet_bridge.presentation.plots"),
 }

@@ -37,7 +37,8 @@ class Activation:
     distribution functions (outputs in (0, 1)) also give the pieces of the
     Bernoulli log-likelihood, in stable log form: ``log_cdf`` = log σ(z),
     ``log_sf`` = log(1 − σ(z)), ``dlog_pdf`` = σ''(z)/σ'(z) and the two
-    inverse Mills ratios ``mills1`` = σ'/σ and ``mills0`` = σ'/(1 − σ).
+    ratios ``dlog_cdf`` = σ'/σ = (log σ)' and ``hazard`` = σ'/(1 − σ) = −(log(1 − σ))'
+    (the inverse Mills ratios of the probit).
 
     Attributes
     ----------
@@ -91,11 +92,11 @@ class Activation:
         """Return log σ'(z)."""
         return np.log(self.derivative(z))
 
-    def mills1(self, z):
+    def dlog_cdf(self, z):
         """Return σ'(z) / σ(z)."""
         return np.exp(self.log_pdf(z) - self.log_cdf(z))
 
-    def mills0(self, z):
+    def hazard(self, z):
         """Return σ'(z) / (1 − σ(z))."""
         return np.exp(self.log_pdf(z) - self.log_sf(z))
 
@@ -138,10 +139,10 @@ class Logistic(Activation):
     def dlog_pdf(self, z):
         return -np.tanh(0.5 * _asfloat(z))
 
-    def mills1(self, z):
+    def dlog_cdf(self, z):
         return special.expit(-_asfloat(z))
 
-    def mills0(self, z):
+    def hazard(self, z):
         return special.expit(_asfloat(z))
 
 
@@ -246,7 +247,7 @@ class CLogLog(Activation):
     def dlog_pdf(self, z):
         return 1.0 - _exp(_asfloat(z))
 
-    def mills0(self, z):
+    def hazard(self, z):
         # σ'/(1 − σ) = e^z exactly; the generic log form cancels catastrophically.
         return _exp(_asfloat(z))
 
@@ -280,11 +281,11 @@ class LogLog(Activation):
     def dlog_pdf(self, z):
         return -self._mirror.dlog_pdf(-_asfloat(z))
 
-    def mills1(self, z):
-        return self._mirror.mills0(-_asfloat(z))
+    def dlog_cdf(self, z):
+        return self._mirror.hazard(-_asfloat(z))
 
-    def mills0(self, z):
-        return self._mirror.mills1(-_asfloat(z))
+    def hazard(self, z):
+        return self._mirror.dlog_cdf(-_asfloat(z))
 
 
 class Identity(Activation):

@@ -121,11 +121,11 @@ class CrossEntropy(Cost):
 
     def dz(self, y, z):
         a = self.activation
-        return -(y * a.mills1(z) - (1 - y) * a.mills0(z))
+        return -(y * a.dlog_cdf(z) - (1 - y) * a.hazard(z))
 
     def d2z(self, y, z, expected=False):
         a = self.activation
-        m1, m0 = a.mills1(z), a.mills0(z)
+        m1, m0 = a.dlog_cdf(z), a.hazard(z)
         if expected:
             # Fisher information per example: σ'² / (σ(1 − σ)) = m1·m0.
             return m1 * m0

@@ -260,10 +260,6 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
             return fast
         full = None
         frame = _as_frame(X)
-        if frame.shape[0] == 0:
-            raise DataError("X is empty (0 rows)")
-        if frame.shape[1] == 0 and not fit_intercept:
-            raise DataError("X has no columns and fit_intercept=False: nothing to fit")
         frame.columns = [str(c) for c in frame.columns]
         ys = y if isinstance(y, pd.Series) else pd.Series(np.asarray(y).ravel(),
                                                          name="y")
@@ -292,7 +288,13 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
 
 def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, design_info,
             formula, full=None, wide=False, screened=False):
+    # The checks every design passes, whichever way it came in (formula, frame, array).
     n, k = inputs.shape[0], len(names)
+    if n == 0:
+        raise DataError("the data are empty (0 rows): nothing to fit")
+    if k == 0:
+        raise DataError("the design has no columns and no intercept: nothing to fit "
+                        "(give inputs, or fit_intercept=True)")
     if not (screened or _all_finite(inputs)):
         _check_finite(inputs, names[int(intercept):], rows)
     if not (screened or np.isfinite(yv.sum())):

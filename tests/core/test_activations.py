@@ -50,8 +50,8 @@ def test_log_forms_match_direct_forms_in_the_body(name):
     z = np.linspace(-2.5, 2.5, 101)
     np.testing.assert_allclose(act.log_cdf(z), np.log(act(z)), rtol=1e-9)
     np.testing.assert_allclose(act.log_sf(z), np.log1p(-act(z)), rtol=1e-9)
-    np.testing.assert_allclose(act.mills1(z), act.derivative(z) / act(z), rtol=1e-10)
-    np.testing.assert_allclose(act.mills0(z), act.derivative(z) / (1 - act(z)), rtol=1e-9)
+    np.testing.assert_allclose(act.dlog_cdf(z), act.derivative(z) / act(z), rtol=1e-10)
+    np.testing.assert_allclose(act.hazard(z), act.derivative(z) / (1 - act(z)), rtol=1e-9)
     fd = (np.log(act.derivative(z + 1e-6)) - np.log(act.derivative(z - 1e-6))) / 2e-6
     np.testing.assert_allclose(act.dlog_pdf(z), fd, rtol=1e-6, atol=1e-8)
 
@@ -87,7 +87,7 @@ def test_no_warnings_and_finite_at_abs_z_1000(name):
         warnings.simplefilter("error")
         out = [act(z), act.derivative(z), act.second_derivative(z)]
         if act.is_cdf:
-            out += [act.log_cdf(z), act.log_sf(z), act.mills1(z), act.mills0(z), act.dlog_pdf(z)]
+            out += [act.log_cdf(z), act.log_sf(z), act.dlog_cdf(z), act.hazard(z), act.dlog_pdf(z)]
     for arr in out:
         assert not np.any(np.isnan(arr))
     if act.is_cdf:

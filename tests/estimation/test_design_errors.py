@@ -136,7 +136,7 @@ def test_non_numeric_frame_column_suggests_formula(df):
 def test_empty_frame(df):
     with pytest.raises(gb.DataError, match="empty"):
         gb.fit_neuron(F, data=df.iloc[:0])
-    with pytest.raises(gb.DataError, match="X is empty"):
+    with pytest.raises(gb.DataError, match=r"empty \(0 rows\)"):
         gb.fit_neuron(X=np.empty((0, 2)), y=np.empty(0))
 
 

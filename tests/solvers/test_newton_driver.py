@@ -83,9 +83,9 @@ def test_one_line_search_with_one_set_of_constants():
     # The plain, proximal and path-fallback fits share line_search and its constants.
     import inspect
 
-    import glmnet_bridge.glmnet.pathstep as pathstep
+    import glmnet_bridge.glmnet.point as point
 
-    assert "line_search" not in inspect.getsource(pathstep)
+    assert "line_search" not in inspect.getsource(point)
     assert (driver.ARMIJO, driver.HALVINGS, driver.SLACK) == (1e-4, 40, 1e-12)
 
 

@@ -7,7 +7,7 @@ from glmnet_bridge.core.activations import get_activation
 from glmnet_bridge.core.costs import get_cost
 from glmnet_bridge.core.penalties import Penalty
 from glmnet_bridge.engines.memory import MemoryEngine
-from glmnet_bridge.glmnet.pathstep import PathState, path_point
+from glmnet_bridge.glmnet.point import PathState, path_point
 from glmnet_bridge.solvers.newton import newton
 from glmnet_bridge.solvers.quadratic import kkt_violation
 from glmnet_bridge.solvers.steps import ProximalStep
@@ -31,10 +31,10 @@ def _problem(seed=4, n=500, p=6):
 
 
 def test_a_misleading_hessian_falls_back_to_damped_newton_and_still_converges(monkeypatch):
-    import glmnet_bridge.glmnet.pathstep as pathstep
+    import glmnet_bridge.glmnet.point as point
 
     handed_over = []
-    monkeypatch.setattr(pathstep, "newton",
+    monkeypatch.setattr(point, "newton",
                         lambda *a, **k: handed_over.append(1) or newton(*a, **k))
     prob = _problem()
     pw = penalty_weights(0.01, 1.0, prob.k, True)
