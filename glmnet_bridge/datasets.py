@@ -9,6 +9,8 @@ from importlib import resources
 
 import pandas as pd
 
+from .exceptions import DataError
+
 __all__ = ["load_spector", "load_iris", "load_digits", "load_mnist", "data_path", "Split"]
 
 
@@ -131,22 +133,35 @@ def load_digits(split=True, scale=True):
     return Split(*[(X[p], y[p]) for p in parts])
 
 
-def _read_idx(path):
+def _read_idx(path, ndim_expected):
     import gzip
     import struct
+    import zlib
 
     import numpy as np
 
     opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        data = fh.read()
+    try:
+        with opener(path, "rb") as fh:
+            data = fh.read()
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise DataError(f"{path}: not a complete gzip file ({err}); download it again, or "
+                        "gunzip it and drop the .gz suffix if it is not compressed") from None
+    if len(data) < 4:
+        raise DataError(f"{path}: {len(data)} bytes, too short for an IDX header; the file "
+                        "is truncated: download it again")
     zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
-    if zero != 0 or dtype_code != 0x08:
-        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
+    if zero != 0 or dtype_code != 0x08 or ndim != ndim_expected:
+        raise DataError(f"{path} is not an IDX file of unsigned bytes with {ndim_expected} "
+                        "dimension(s), as MNIST's are (check which file is which)")
+    if len(data) < 4 + 4 * ndim:
+        raise DataError(f"{path}: the IDX header is cut short; the file is truncated: "
+                        "download it again")
     shape = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
     arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
     if arr.size != int(np.prod(shape)):
-        raise ValueError(f"{path}: header says {shape}, file holds {arr.size} values")
+        raise DataError(f"{path}: the header says {shape}, the file holds {arr.size} values; "
+                        "it is truncated or corrupt: download it again")
     return arr.reshape(shape)
 
 
@@ -174,33 +189,49 @@ def load_mnist(path):
     Split
         The book's split: the first 50,000 training images for training, the last
         10,000 for validation, and the 10,000 test images; X of shape (n, 784)
-        in [0, 1] (float64), y int labels.
+        in [0, 1] (float64), y int labels. A smaller IDX set (fewer than 60,000
+        training images) holds out its last sixth for validation.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file or folder, or a folder without the four IDX files.
+    glmnet_bridge.DataError
+        A truncated or corrupt file, a ``.gz`` that is not gzip, or images and labels
+        that differ in number; each names the file.
     """
     import gzip
     import pickle
+    import zlib
     from pathlib import Path
 
     import numpy as np
 
     path = Path(path)
     if path.is_file():
-        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as fh:
-            parts = pickle.load(fh, encoding="latin1")
+        try:
+            with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as fh:
+                parts = pickle.load(fh, encoding="latin1")
+        except (OSError, EOFError, zlib.error, pickle.UnpicklingError) as err:
+            raise DataError(f"{path}: not a readable mnist.pkl.gz ({err}); download it "
+                            "again, or pass the folder of IDX files") from None
         return Split(*[(np.asarray(x, dtype=float).reshape(len(x), -1),
                         np.asarray(t, dtype=int)) for x, t in parts])
     if not path.is_dir():
         raise FileNotFoundError(f"{path} is neither the MNIST folder nor mnist.pkl.gz")
-    train_x = _read_idx(_find(path, "train-images-idx3-ubyte"))
-    train_y = _read_idx(_find(path, "train-labels-idx1-ubyte"))
-    test_x = _read_idx(_find(path, "t10k-images-idx3-ubyte"))
-    test_y = _read_idx(_find(path, "t10k-labels-idx1-ubyte"))
-    if len(train_x) != len(train_y) or len(test_x) != len(test_y):
-        raise ValueError("MNIST images and labels differ in number")
+    train_x = _read_idx(_find(path, "train-images-idx3-ubyte"), 3)
+    train_y = _read_idx(_find(path, "train-labels-idx1-ubyte"), 1)
+    test_x = _read_idx(_find(path, "t10k-images-idx3-ubyte"), 3)
+    test_y = _read_idx(_find(path, "t10k-labels-idx1-ubyte"), 1)
+    for what, x, t in (("train", train_x, train_y), ("t10k", test_x, test_y)):
+        if len(x) != len(t):
+            raise DataError(f"{path}: {len(x)} {what} images but {len(t)} {what} labels")
 
     def flat(x):
-        return x.reshape(len(x), -1).astype(float) / 255.0
+        return x.reshape(len(x), int(np.prod(x.shape[1:]))).astype(float) / 255.0
 
-    n_train = len(train_x) - 10_000 if len(train_x) > 10_000 else len(train_x)
+    # The book holds out the last 10,000 of 60,000 for validation: a sixth of a smaller set.
+    n_train = len(train_x) - min(10_000, len(train_x) // 6)
     return Split((flat(train_x[:n_train]), train_y[:n_train].astype(int)),
                  (flat(train_x[n_train:]), train_y[n_train:].astype(int)),
                  (flat(test_x), test_y.astype(int)))

@@ -30,7 +30,9 @@ def categories(labels, reference=None):
     -------
     (numpy.ndarray, list)
     """
-    cat = labels if isinstance(labels, pd.Categorical) else \
+    if isinstance(labels, pd.Series) and isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = pd.Categorical(labels)
+    cat = labels.remove_unused_categories() if isinstance(labels, pd.Categorical) else \
         pd.Categorical(np.asarray(labels).ravel())
     levels = list(cat.categories)
     if len(levels) < 2:
@@ -115,6 +117,11 @@ def check_outcome(design, cost):
     if cost.family in ("binomial", None):
         check_binary(design, cost.name.replace("_", "-"))
         return
+    levels = design.outcome_levels
+    if levels is not None and levels != [False, True]:
+        raise DataError(f"outcome {design.yname!r} is a factor (levels {levels}): the "
+                        f"{cost.name} cost needs numbers; a two-level outcome goes with a "
+                        "binary activation (e.g. activation=\"logistic\")")
     bad = ~cost.valid_outcome(design.y)
     if bad.any():
         raise DataError(f"outcome {design.yname!r} {cost.outcome_rule} for the {cost.name} "
@@ -148,7 +155,12 @@ def diagnose_rank(X, names, intercept=True):
         for m in range(j + 1, k):
             if np.array_equal(X[:, j], X[:, m]):
                 raise DataError(f"columns {names[j]!r} and {names[m]!r} are identical; drop one")
-    scale = np.sqrt((X * X).sum(axis=0))
+    # Scale by the largest entry first: a sum of squares over- or underflows at 1e±155.
+    top = np.abs(X).max(axis=0)
+    unit = X / top
+    scale = top * np.sqrt((unit * unit).sum(axis=0))
+    if not np.all(np.isfinite(scale) & (scale > 0)):
+        return
     _, s, vt = np.linalg.svd(X / scale, full_matrices=False)
     tol = s[0] * max(X.shape) * np.finfo(float).eps * 10
     null = vt[s <= tol]

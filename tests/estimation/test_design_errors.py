@@ -166,14 +166,19 @@ def test_negative_counts_are_named(df):
         gb.fit_neuron(F, data=df, activation="exp")
 
 
-def test_formula_outcome_that_expands_to_several_columns(df):
-    df["g"] = np.where(df.GRADE > 0, "yes", "no")
-    with pytest.raises(gb.DataError, match="expands to 2 columns"):
+def test_formula_outcome_with_three_levels_suggests_softmax(df):
+    df["g"] = np.where(df.GRADE > 0, "yes", np.where(df.PSI > 0, "no", "maybe"))
+    with pytest.raises(gb.DataError, match=r"outcome 'g' has 3 levels .*activation=\"softmax\""):
         gb.fit_neuron("g ~ GPA", data=df)
 
 
+def test_formula_outcome_of_two_numeric_columns(df):
+    with pytest.raises(gb.DataError, match=r"expands to 2 columns .*one outcome column"):
+        gb.fit_neuron("GRADE + PSI ~ GPA", data=df)
+
+
 def test_unknown_name_in_formula(df):
-    with pytest.raises(gb.DataError, match="cannot build the design"):
+    with pytest.raises(gb.DataError, match="name 'NOPE' is not defined, it is not a column"):
         gb.fit_neuron("GRADE ~ GPA + NOPE", data=df)
 
 
@@ -193,7 +198,8 @@ def test_wide_data_is_refused_without_a_penalty_and_fitted_with_one(df):
     small = df.iloc[:3]
     with pytest.raises(gb.DataError, match="fewer than the 4 parameters"):
         gb.fit_neuron(F, data=small)
-    fit = gb.fit_neuron(F, data=df.iloc[:3].assign(GRADE=[0.0, 1.0, 0.0]), lam=0.5, alpha=0.0)
+    fit = gb.fit_neuron(F, data=df.iloc[:3].assign(GRADE=[0.0, 1.0, 0.0]), standardize=False,
+                        lam=0.5, alpha=0.0)
     assert fit.converged
 
 
