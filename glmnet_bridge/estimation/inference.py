@@ -8,16 +8,27 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-__all__ = ["inverse_information", "sandwich", "wald_table", "COV_TYPES"]
+__all__ = ["inverse_information", "sandwich", "wald_table", "COV_TYPES", "ROBUST_TYPES"]
 
 #: The covariance estimators a fit can report, and what each is.
 COV_TYPES = {
     "observed": "inverse observed information (−Hessian of the log-likelihood), "
                 "as statsmodels Logit/Probit",
     "expected": "inverse expected (Fisher) information, as R's glm and statsmodels GLM",
-    "sandwich": "sandwich A⁻¹BA⁻¹ (HC0), A the Hessian of the cost, B the outer "
-                "product of the per-example gradients",
+    "sandwich": "sandwich A⁻¹BA⁻¹, A the observed Hessian of the cost, B the outer "
+                "product of the per-example gradients (statsmodels Logit/Probit's HC0; "
+                "equal to HC0 for the canonical links: logistic, exp, identity)",
+    "HC0": "robust HC0, (X'WX)⁻¹ Σ u_i² x_i x_i' (X'WX)⁻¹ with the GLM's working weights W "
+           "(the expected information), as R's sandwich::vcovHC(type = \"HC0\") on a glm",
+    "HC1": "robust HC1: HC0 times n/(n − k), as sandwich::vcovHC(type = \"HC1\")",
+    "HC2": "robust HC2: u_i² over 1 − h_i (h the GLM leverages), as "
+           "sandwich::vcovHC(type = \"HC2\")",
+    "HC3": "robust HC3: u_i² over (1 − h_i)², as sandwich::vcovHC(type = \"HC3\")",
+    "cluster": "cluster-robust: scores summed within groups, as sandwich::vcovCL",
 }
+
+#: The covariance types computed from the GLM's per-row scores and leverages.
+ROBUST_TYPES = ("HC0", "HC1", "HC2", "HC3", "cluster")
 
 
 def inverse_information(H):

@@ -74,7 +74,8 @@ class Separation:
             f"exist: the weights of {self.columns} grow without bound as the fit proceeds, "
             "and the neuron drifts toward a perceptron (σ(c·z) → step as c → ∞). Reported "
             "weights, standard errors and p-values along that direction are meaningless; "
-            "use a penalty (lam > 0), merge or drop the column, or a bias-reduced fit."
+            "use Firth's bias-reduced fit (firth=True: finite estimates and standard errors), "
+            "a penalty (lam > 0), or merge or drop the column."
         )
 
 
