@@ -52,7 +52,8 @@ class Penalty:
     alpha : float, default 0.0
         Mixing, 0 ≤ alpha ≤ 1: 0 ridge (weight decay), 1 lasso.
     factors : array_like, optional
-        glmnet's ``penalty.factor`` v_j ≥ 0 per weight (0 leaves a weight unpenalised).
+        glmnet's ``penalty.factor`` v_j ≥ 0 per weight (0 leaves a weight unpenalised),
+        rescaled as glmnet does to sum to the number of weights.
     standardize : bool, default False
         Penalise w_j·s_j, s_j the population SD of column j (glmnet's default is True);
         weights stay on the original scale.
@@ -83,6 +84,11 @@ class Penalty:
             v = np.asarray(self.factors, dtype=float).ravel()
             if not np.all(np.isfinite(v)) or np.any(v < 0):
                 raise ValueError("penalty factors must be finite and non-negative")
+            if not np.any(v > 0):
+                raise ValueError("at least one penalty factor must be positive")
+            # glmnet rescales the factors to sum to the number of weights (its vp·ni/Σvp):
+            # λ then means the same whatever their overall size.
+            v = v * (v.size / v.sum())
             object.__setattr__(self, "factors", tuple(v.tolist()))
 
     @property

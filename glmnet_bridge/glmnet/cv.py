@@ -1,6 +1,6 @@
-"""cv_glmnet: choose λ by K-fold cross-validation, as R's ``cv.glmnet`` does.
+"""cv_glmnet: choose λ by K-fold cross-validation, exactly as R's ``cv.glmnet`` does.
 
-Each fold refits the full data's λ sequence without its rows and scores them.
+Each fold fits its own λ sequence; its predictions at the full data's λ are interpolated.
 """
 
 from __future__ import annotations
@@ -10,48 +10,57 @@ import pandas as pd
 
 from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
+from ..exceptions import DataError
 from .path import glmnet_path
+from .rvocab import coef_at
 
-__all__ = ["CVGlmnet", "cv_glmnet"]
+__all__ = ["CVGlmnet", "cv_glmnet", "MEASURES"]
+
+MEASURES = ("deviance", "class", "auc", "mse", "mae")
+_PROB_MIN = 1e-5  # cv.lognet's prob_min: probabilities clamped to [1e-5, 1 − 1e-5]
 
 
-def _loss(measure, y, mu, w, family="binomial"):
-    if measure == "deviance" and family == "poisson":
-        mu = np.maximum(mu, 1e-300)
+def _losses(measure, family, y, z, mu, r_conventions):
+    """Return each row's loss (rows × λ) as cv.elnet / cv.lognet / cv.fishnet compute it."""
+    y = y[:, None]
+    if family == "binomial":
+        if measure == "class":
+            return ((mu > 0.5) != (y > 0.5)).astype(float)
+        # R scores the two-column indicator (1 − y, y) against (1 − μ, μ): twice the
+        # usual squared or absolute error; the exact alternative is the one-column one.
+        both = 2.0 if r_conventions else 1.0
+        if measure == "mse":
+            return both * (y - mu) ** 2
+        if measure == "mae":
+            return both * np.abs(y - mu)
+        if r_conventions:
+            mu = np.clip(mu, _PROB_MIN, 1 - _PROB_MIN)
+        with np.errstate(divide="ignore"):
+            ly = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0) + \
+                np.where(y < 1, (1 - y) * np.log(np.where(y < 1, 1 - y, 1.0)), 0.0)
+            return 2.0 * (ly - (y * np.log(mu) + (1 - y) * np.log1p(-mu)))
+    if measure == "mae":
+        return np.abs(y - mu)
+    if family == "poisson" and measure == "deviance":
         with np.errstate(divide="ignore", invalid="ignore"):
-            ylog = np.where(y > 0, y * np.log(y / mu), 0.0)
-        return 2.0 * (ylog - (y - mu))
-    if measure == "deviance" and family == "gaussian":
-        return (y - mu) ** 2
-    mu = np.clip(mu, 1e-300, 1 - 1e-16) if family == "binomial" else mu
-    if measure == "deviance":
-        return -2.0 * (y * np.log(mu) + (1 - y) * np.log1p(-mu))
-    if measure == "class":
-        return ((mu > 0.5) != (y > 0.5)).astype(float)
-    if measure == "mse":
-        return (y - mu) ** 2
-    raise ValueError(measure)
+            devy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)) - y, 0.0)
+        return 2.0 * (devy - (y * z - np.exp(z)))
+    return (y - mu) ** 2
 
 
 def _auc(y, score, w):
-    from scipy.stats import rankdata
-
-    pos, neg = y > 0.5, y <= 0.5
+    """Return the weighted AUC (ties count one half), as R's survival::concordance."""
+    pos, neg = y > 0.5, ~(y > 0.5)
     if not pos.any() or not neg.any():
         return np.nan
-    ranks = rankdata(score)
-    wp, wn = w[pos].sum(), w[neg].sum()
-    return float((np.sum(w[pos] * ranks[pos]) - wp * (wp + 1) / 2) / (wp * wn)) \
-        if np.allclose(w, 1) else _weighted_auc(y, score, w)
-
-
-def _weighted_auc(y, score, w):
-    order = np.argsort(-score, kind="mergesort")
-    y, w = y[order], w[order]
-    tp = np.cumsum(w * (y > 0.5))
-    fp = np.cumsum(w * (y <= 0.5))
-    tpr, fpr = np.r_[0, tp / tp[-1]], np.r_[0, fp / fp[-1]]
-    return float(np.trapezoid(tpr, fpr))
+    sp, wp = score[pos], w[pos]
+    sn, wn = score[neg], w[neg]
+    order = np.argsort(sn)
+    sn, wn = sn[order], wn[order]
+    cum = np.r_[0.0, np.cumsum(wn)]
+    below = cum[np.searchsorted(sn, sp, side="left")]
+    ties = cum[np.searchsorted(sn, sp, side="right")] - below
+    return float(np.sum(wp * (below + 0.5 * ties)) / (wp.sum() * wn.sum()))
 
 
 class CVGlmnet:
@@ -59,36 +68,67 @@ class CVGlmnet:
 
     Attributes
     ----------
-    lambdas, cvm, cvsd, cvup, cvlo : numpy.ndarray
-        λ, mean CV loss, its standard error, and cvm ± cvsd.
+    lambdas, cvm, cvsd, cvup, cvlo, nzero : numpy.ndarray
+        λ, mean CV loss, its standard error, cvm ± cvsd, nonzero weights per λ.
     lambda_min : float
-        λ of the smallest cvm (largest for AUC).
+        Largest λ with the smallest cvm (largest for AUC).
     lambda_1se : float
         Largest λ whose cvm is within one standard error of the best.
+    index_min, index_1se : int
+        Their positions among ``lambdas`` (0-based).
     path : GlmnetPath
-        The fit on all the data.
+        The fit on all the data (R's ``glmnet.fit``).
     foldid : numpy.ndarray
-    type_measure : str
+    type_measure, family : str
     """
 
-    def __init__(self, path, cvm, cvsd, foldid, type_measure):
-        self.path, self.foldid, self.type_measure = path, foldid, type_measure
+    def __init__(self, path, cvm, cvsd, foldid, type_measure, family):
+        self.path, self.foldid = path, foldid
+        self.type_measure, self.family = type_measure, family
         self.lambdas = path.lambdas
         self.cvm, self.cvsd = np.asarray(cvm), np.asarray(cvsd)
         self.cvup, self.cvlo = self.cvm + self.cvsd, self.cvm - self.cvsd
-        sign = -1.0 if type_measure == "auc" else 1.0
-        score = sign * self.cvm
-        best = int(np.nanargmin(score))
-        self.lambda_min = float(self.lambdas[best])
-        limit = score[best] + self.cvsd[best]
-        ok = np.flatnonzero(score <= limit)
-        self.lambda_1se = float(self.lambdas[ok.min()])
+        self.nzero = path.df
+        # glmnet:::getOptcv.glmnet, AUC negated so that smaller is better
+        score = -self.cvm if type_measure == "auc" else self.cvm
+        self.index_min = int(np.flatnonzero(score <= np.nanmin(score))[0])
+        semin = score[self.index_min] + self.cvsd[self.index_min]
+        self.index_1se = int(np.flatnonzero(score <= semin)[0])
+        self.lambda_min = float(self.lambdas[self.index_min])
+        self.lambda_1se = float(self.lambdas[self.index_1se])
 
-    def coef(self, s="lambda_1se"):
-        """Return the coefficients at ``lambda_min`` or ``lambda_1se`` (glmnet's default)."""
-        lam = getattr(self, s) if isinstance(s, str) else float(s)
-        i = int(np.argmin(np.abs(self.lambdas - lam)))
-        return self.path.coefs.iloc[i]
+    def _s(self, s):
+        if isinstance(s, str):
+            key = s.replace(".", "_")
+            if key not in ("lambda_min", "lambda_1se"):
+                raise ValueError(f"s must be a number, 'lambda.min' or 'lambda.1se', got {s!r}")
+            return getattr(self, key)
+        return s
+
+    def coef(self, s="lambda.1se", exact=False):
+        """Return the coefficients at s: a λ, "lambda.min" or "lambda.1se" (R's default).
+
+        Between λ of the path they are interpolated as R's ``coef.cv.glmnet`` does;
+        ``exact=True`` refits at s (see :meth:`GlmnetPath.coef`).
+        """
+        return self.path.coef(self._s(s), exact=exact)
+
+    def predict(self, newX, s="lambda.1se", type="response", exact=False, offset=None):
+        """Return predictions at s for new rows, as R's ``predict.cv.glmnet``."""
+        return self.path.predict(newX, s=self._s(s), type=type, exact=exact, offset=offset)
+
+    def table(self):
+        """Return print.cv.glmnet's table: Lambda, Index, Measure, SE, Nonzero at min and 1se."""
+        idx = [self.index_min, self.index_1se]
+        return pd.DataFrame({"Lambda": self.lambdas[idx], "Index": np.array(idx) + 1,
+                             "Measure": self.cvm[idx], "SE": self.cvsd[idx],
+                             "Nonzero": self.nzero[idx]}, index=["min", "1se"])
+
+    def __str__(self):
+        return (f"cv_glmnet, {len(np.unique(self.foldid))} folds, measure: "
+                f"{self.type_measure}\n\n{self.table().to_string()}")
+
+    summary = __str__
 
     def plot(self):
         """Plot the CV curve with error bars and the two chosen λ, like ``plot.cv.glmnet``."""
@@ -104,49 +144,67 @@ class CVGlmnet:
 def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
               nfolds=10, foldid=None, type_measure="deviance", seed=0, nlambda=100,
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-              penalty_factor=None, tol=1e-9, progress=None, fit_intercept=True):
-    """Choose λ by K-fold cross-validation, as R's ``cv.glmnet`` (grouped by fold).
+              penalty_factor=None, tol=1e-9, progress=None, fit_intercept=True,
+              fold_lambdas="own", r_conventions=True, glmnet_gaussian=True, offset=None,
+              exposure=None):
+    """Choose λ by K-fold cross-validation, exactly as R's ``cv.glmnet`` (grouped by fold).
 
-    The path is first fitted to all the data (which fixes the λ sequence); each
-    fold then refits that sequence without its rows and scores them. cvm is the
-    fold-size-weighted mean of the folds' mean losses; cvsd the standard error
-    √(Σ w_k (L_k − cvm)² / Σ w_k / (K − 1)).
+    The path is fitted to all the data, which fixes the λ sequence. As in R, each fold
+    then fits its own sequence (from its own λ_max, stopping by glmnet's rules) unless
+    ``lambdas`` is given, and its linear predictors at the full sequence are
+    interpolated linearly in λ (``predict(s=lambda)``). Each fold's loss is the
+    weighted mean over its rows; cvm is their mean weighted by the folds' total
+    weights and cvsd = √(Σ w_k (L_k − cvm)² / Σ w_k / (K − 1)).
 
     Parameters
     ----------
     X, y, formula, data, activation, alpha, nlambda, lambda_min_ratio, lambdas,
-    standardize, freq_weights, penalty_factor, fit_intercept
-        As for :func:`glmnet_path` (the folds are refitted with the full fit's
-        intercept, or without one).
+    standardize, freq_weights, penalty_factor, fit_intercept, glmnet_gaussian, offset,
+    exposure
+        As for :func:`glmnet_path`; each fold keeps its rows' offset.
     nfolds : int, default 10
     foldid : array_like, optional
         Fold of each row (1..K or 0..K−1), as glmnet's ``foldid``.
-    type_measure : {"deviance", "class", "auc", "mse"}, default "deviance"
-        The deviance of the activation's family; class and auc for binary outcomes.
+    type_measure : {"deviance", "class", "auc", "mse", "mae"}, default "deviance"
+        The family's deviance; class and auc for binary outcomes.
     seed : int, default 0
         Seeds the random folds when ``foldid`` is not given.
     tol : float, default 1e-9
         As in :func:`glmnet_path`, for every path fitted.
     progress : bool, optional
+    fold_lambdas : {"own", "full"}, default "own"
+        "own" is R's choice; "full" refits each fold on the full data's λ, so no
+        prediction is interpolated (the exact alternative).
+    r_conventions : bool, default True
+        R's binomial measures: probabilities clamped to [1e-5, 1 − 1e-5] in the
+        deviance, and mse/mae summed over the two columns (1 − y, y), i.e. twice
+        the usual. False gives the unclamped deviance and the one-column errors.
 
     Returns
     -------
     CVGlmnet
     """
-    if type_measure not in ("deviance", "class", "auc", "mse"):
-        raise ValueError("type_measure must be 'deviance', 'class', 'auc' or 'mse'")
-    common = dict(activation=activation, alpha=alpha, standardize=standardize,
-                  penalty_factor=penalty_factor, tol=tol, progress=False)
-    full = glmnet_path(X, y, formula=formula, data=data, nlambda=nlambda,
-                       lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
-                       freq_weights=freq_weights, fit_intercept=fit_intercept, **common)
-    d = full.design
-    n = d.nobs
-    family = get_cost(default_cost(get_activation(activation)),
-                      get_activation(activation)).family
+    if type_measure not in MEASURES:
+        raise ValueError(f"type_measure must be one of {', '.join(MEASURES)}, "
+                         f"got {type_measure!r}")
+    if fold_lambdas not in ("own", "full"):
+        raise ValueError("fold_lambdas must be 'own' (R's choice) or 'full'")
+    act = get_activation(activation)
+    family = get_cost(default_cost(act), act).family
     if family != "binomial" and type_measure in ("class", "auc"):
         raise ValueError(f"type_measure {type_measure!r} needs a binary outcome")
+    common = dict(activation=activation, alpha=alpha, standardize=standardize,
+                  penalty_factor=penalty_factor, tol=tol, progress=False, nlambda=nlambda,
+                  lambda_min_ratio=lambda_min_ratio, glmnet_gaussian=glmnet_gaussian)
+    full = glmnet_path(X, y, formula=formula, data=data, lambdas=lambdas,
+                       freq_weights=freq_weights, fit_intercept=fit_intercept, offset=offset,
+                       exposure=exposure, **common)
+    d = full.design
+    n = d.nobs
     if foldid is None:
+        if isinstance(nfolds, bool) or int(nfolds) != nfolds or not 3 <= nfolds <= n:
+            raise DataError(f"nfolds={nfolds!r}: cross-validation needs a whole number of "
+                            f"folds from 3 to the {n} rows (nfolds={n} is leave-one-out)")
         rng = np.random.default_rng(seed)
         foldid = rng.permutation(np.arange(n) % nfolds)
     foldid = np.asarray(foldid)
@@ -155,24 +213,29 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     folds = np.unique(foldid)
     if len(folds) < 3:
         raise ValueError("cross-validation needs at least 3 folds")
-    Xin = pd.DataFrame(d.inputs, columns=d.names[int(d.intercept):])
+    fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
+    Xin = d.inputs
+    lead = int(d.intercept)
     per_fold, weights = [], []
     for k in folds:
         test = foldid == k
         train = ~test
-        fit = glmnet_path(Xin[train], d.y[train], lambdas=full.lambdas,
+        fit = glmnet_path(Xin[train], d.y[train], lambdas=fold_lams,
                           freq_weights=d.freq_weights[train], fit_intercept=d.intercept,
-                          **common)
-        mu = fit.predict(Xin[test])
+                          offset=d.offset[train], **common)
+        B = coef_at(fit.lambdas, fit.coefs.to_numpy(), full.lambdas)
+        z = Xin[test] @ B[:, lead:].T + (B[:, 0] if lead else 0.0) + d.offset[test][:, None]
+        mu = act(z)
         w = d.freq_weights[test]
+        yk = d.y[test]
         if type_measure == "auc":
-            losses = np.array([_auc(d.y[test], mu[:, j], w) for j in range(mu.shape[1])])
+            losses = np.array([_auc(yk, mu[:, j], w) for j in range(mu.shape[1])])
         else:
-            losses = np.average(_loss(type_measure, d.y[test][:, None], mu, w, family),
+            losses = np.average(_losses(type_measure, family, yk, z, mu, r_conventions),
                                 axis=0, weights=w)
         per_fold.append(losses)
         weights.append(w.sum())
     L, w = np.vstack(per_fold), np.asarray(weights)
     cvm = np.average(L, axis=0, weights=w)
     cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))
-    return CVGlmnet(full, cvm, cvsd, foldid, type_measure)
+    return CVGlmnet(full, cvm, cvsd, foldid, type_measure, family)

@@ -16,7 +16,10 @@ from ..engines.memory import MemoryEngine
 from ..estimation.checks import check_outcome
 from ..estimation.design import column_sd, make_design
 from ..exceptions import DataError
-from .point import PathState, path_point
+from ..solvers.result import SolverResult
+from .rvocab import coef_at, path_table
+from .screen import PathSolver
+from .start import blas_threads, free_start, null_start
 
 __all__ = ["GlmnetPath", "glmnet_path", "lambda_sequence"]
 
@@ -49,11 +52,24 @@ def _stops(ratios, family, nlam):
     return (r - ratios[-2]) / r < _FDEV
 
 
-def _prepare(X, y, activation, freq_weights, formula=None, data=None, fit_intercept=True):
+def _prepare(X, y, activation, freq_weights, formula=None, data=None, fit_intercept=True,
+             offset=None, exposure=None):
     act = get_activation(activation)
     cost = get_cost(default_cost(act), act)
+    if exposure is not None:
+        if cost.family != "poisson":
+            raise DataError("exposure= is for Poisson counts (activation='exp'); for another "
+                            "family pass its log as offset=")
+        if isinstance(exposure, str):
+            exposure = data[exposure]
+        exposure = np.asarray(exposure, dtype=float)
+        if np.any(~(exposure > 0)):
+            raise DataError("exposure must be positive in every row: it enters as log(exposure)")
+        if isinstance(offset, str):
+            offset = data[offset]
+        offset = np.log(exposure) + (0.0 if offset is None else np.asarray(offset, float))
     design = make_design(formula, data, X, y, freq_weights=freq_weights, wide=True,
-                         fit_intercept=fit_intercept)
+                         fit_intercept=fit_intercept, offset=offset)
     if formula is not None and not fit_intercept and design.intercept:
         raise DataError(f"fit_intercept=False, but the formula {formula!r} has an intercept: "
                         "with a formula, the formula decides; write '- 1' in it "
@@ -62,23 +78,6 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None, fit_interc
     problem = MemoryEngine(design.inputs, design.y, design.freq_weights, design.offset, cost,
                            design.intercept)
     return act, design, problem
-
-
-def _null_start(design, act, problem, expected):
-    """Return the null model as a path's first state: cost, gradient, Hessian.
-
-    With an intercept the null model is the bias alone, at link(ȳ) (the offset is
-    zero on a path); without one it is β = 0, z = the offset (glmnet's null model
-    with ``intercept = FALSE``, whose deviance is its ``nulldev``).
-    """
-    beta = np.zeros(design.n_params)
-    if design.intercept:
-        w = design.freq_weights
-        ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
-        if act.is_cdf:
-            ybar = min(max(ybar, 1e-10), 1 - 1e-10)
-        beta[0] = float(act.link(ybar))
-    return PathState(beta, *problem.evaluate(beta, order=2, expected=expected))
 
 
 def _scales(design, standardize):
@@ -143,30 +142,117 @@ class GlmnetPath:
     """
 
     def __init__(self, lambdas, coefs, deviance, null_deviance, alpha, activation, design,
-                 converged):
+                 converged, refit=None):
         self.lambdas = np.asarray(lambdas)
         self.coefs = coefs
         self.deviance = np.asarray(deviance)
         self.null_deviance = float(null_deviance)
         self.alpha, self.activation, self.design = alpha, activation, design
         self.converged = np.asarray(converged)
+        self._refit = refit  # λ ↦ the same path on other λ (coef(exact=True))
         start = int(design.intercept)
         self.df = (coefs.iloc[:, start:].to_numpy() != 0).sum(axis=1)
         self.dev_ratio = 1.0 - self.deviance / self.null_deviance
 
-    def predict(self, newX, which="mean"):
-        """Return predictions for new rows at every λ: shape (rows, nlambda)."""
+    def coef(self, s=None, exact=False):
+        """Return coefficients at λ = s, as R's ``coef.glmnet(s=, exact=)``.
+
+        Parameters
+        ----------
+        s : float or array_like, optional
+            λ values; between two λ of the path the coefficients are interpolated
+            linearly in λ as R does (beyond its ends, the end's). Default: every λ.
+        exact : bool, default False
+            Refit the path with s added to its λ (R's ``exact = TRUE``) and return the
+            coefficients solved at s itself.
+
+        Returns
+        -------
+        pandas.Series or pandas.DataFrame
+            A Series for one s, else one row per s.
+        """
+        if s is None:
+            return self.coefs
+        vals = np.atleast_1d(np.asarray(s, dtype=float))
+        if exact and not np.all(np.isin(vals, self.lambdas)):
+            if self._refit is None:
+                raise ValueError("exact=True needs the data the path was fitted to; this path "
+                                 "does not keep them: refit with glmnet_path(lambdas=...)")
+            lams = np.unique(np.r_[vals, self.lambdas])[::-1]
+            return self._refit(lams).coef(s)
+        got = pd.DataFrame(coef_at(self.lambdas, self.coefs.to_numpy(), vals),
+                           columns=self.coefs.columns, index=pd.Index(vals, name="lambda"))
+        return got.iloc[0] if np.ndim(s) == 0 else got
+
+    def predict(self, newX, s=None, type="response", which=None, exact=False, offset=None):
+        """Return predictions for new rows, as R's ``predict.glmnet``.
+
+        Parameters
+        ----------
+        newX : array_like or pandas.DataFrame
+        s : float or array_like, optional
+            λ values (interpolated as in :meth:`coef`); default every λ of the path.
+        type : {"response", "link", "class"}, default "response"
+            The mean (the activation's output), the linear predictor z, or for binary
+            outcomes the class 1 when the mean exceeds 0.5.
+        which : {"mean", "linear"}, optional
+            statsmodels' spelling of type="response" / "link".
+        exact : bool, default False
+            As in :meth:`coef`.
+        offset : array_like, optional
+            The new rows' offset (R's ``newoffset``; log exposure for a rate model),
+            required when the path was fitted with one.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (rows, number of λ); one column for a single s.
+        """
         from ..estimation.design import design_matrix_for
 
+        if which is not None:
+            type = {"mean": "response", "linear": "link"}[which]
+        if type not in ("response", "link", "class"):
+            raise ValueError("type must be 'response', 'link' or 'class'")
         X = design_matrix_for(self.design, newX)
-        z = X @ self.coefs.to_numpy().T
-        return z if which == "linear" else get_activation(self.activation)(z)
+        B = self.coefs.to_numpy() if s is None else \
+            np.atleast_2d(self.coef(s, exact=exact).to_numpy())
+        z = X @ B.T
+        if np.any(self.design.offset != 0):
+            if offset is None:
+                raise ValueError("the path was fitted with an offset: give the new rows' "
+                                 "offset= (log exposure for a rate model)")
+            z = z + np.asarray(offset, dtype=float)[:, None]
+        elif offset is not None:
+            z = z + np.asarray(offset, dtype=float)[:, None]
+        if type == "link":
+            return z
+        mu = get_activation(self.activation)(z)
+        if type == "class":
+            if get_activation(self.activation).name in ("identity", "exp"):
+                raise ValueError("type='class' is for binary outcomes")
+            return (mu > 0.5).astype(float)
+        return mu
 
-    def plot(self, xvar="lambda"):
-        """Plot the coefficient paths like glmnet's ``plot``: against log λ or the L1 norm."""
+    def table(self):
+        """Return R's print.glmnet table: Df, %Dev and Lambda per λ (a DataFrame)."""
+        return path_table(self.df, self.dev_ratio, self.lambdas)
+
+    def __str__(self):
+        return (f"glmnet path ({self.activation}, alpha={self.alpha:g})\n\n"
+                f"{self.table().to_string()}")
+
+    summary = __str__
+
+    def plot(self, xvar="lambda", label=False):
+        """Plot the coefficient paths like glmnet's ``plot``.
+
+        ``xvar`` is "lambda" (log λ), "norm" (the L1 norm of the weights) or "dev"
+        (the fraction of deviance explained); ``label`` names each curve at its end.
+        """
         from ..presentation.plots import path_plot
 
-        return path_plot(self, xvar=xvar)
+        return path_plot(self, xvar=xvar, label=label)
 
     def __repr__(self):
         return (f"<GlmnetPath: {len(self.lambdas)} λ from {self.lambdas[0]:.4g} to "
@@ -176,7 +262,8 @@ class GlmnetPath:
 def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
                 freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-9,
-                progress=None, fit_intercept=True):
+                progress=None, fit_intercept=True, glmnet_gaussian=True, offset=None,
+                exposure=None):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
 
     Parameters
@@ -208,8 +295,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         absolute gain over one λ for binomial models, a gain relative to itself for
         Gaussian ones, and for Poisson less than 1e-4 relative over the last 4 λ.
     tol : float, default 1e-9
-        Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|)
-        (1e-8 by default, far tighter than glmnet's own ``thresh``).
+        Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|), each
+        violation divided by √(H_jj/n) (units of the linear predictor: 1e-8 by default,
+        far tighter than glmnet's own ``thresh``).
     progress : bool, optional
         A progress bar over λ (default: for long paths).
     fit_intercept : bool, default True
@@ -219,29 +307,52 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         (``- 1`` or ``+ 0`` drops the intercept); False beside a formula that keeps
         one raises :class:`~glmnet_bridge.exceptions.DataError`.
 
+    offset : array_like or str, optional
+        Added to the linear predictor, coefficient fixed at 1 (glmnet's ``offset``); a
+        column name of ``data`` is accepted.
+    exposure : array_like or str, optional
+        Poisson (exp activation) only: time or size at risk; log(exposure) joins the
+        offset (the insurance rate model).
+    glmnet_gaussian : bool, default True
+        Identity (Gaussian) neuron with alpha < 1: R's glmnet standardises y, so its
+        ridge term is in effect divided by sd(y) (population SD; without an intercept
+        the uncentred √mean(w·y²)). False solves the objective exactly as written in
+        :mod:`glmnet_bridge.core.penalties`.
+
     Returns
     -------
     GlmnetPath
     """
     act, design, problem = _prepare(X, y, activation, freq_weights, formula, data,
-                                    fit_intercept)
+                                    fit_intercept, offset, exposure)
     n = float(design.freq_weights.sum())
     p = design.inputs.shape[1]
     scale = _scales(design, standardize)
     if np.any(scale == 0):
         raise ValueError("a column is constant: it cannot be standardised")
     expected = act.name == "cauchit"
-    state = _null_start(design, act, problem, expected)
+    state = null_start(design, act, problem, expected)
     grad = state.grad / n
     null_dev = problem.cost.deviance(design.y, problem.z(state.beta), design.freq_weights)
     # deviance = 2·(total cost − its saturated value); the latter is a constant
     saturated = 2.0 * state.value - null_dev
+    ridge = 1.0
+    if glmnet_gaussian and problem.cost.family == "gaussian" and alpha < 1:
+        # glmnet fits y/sd(y) with λ/sd(y): its ridge term is in effect divided by sd(y)
+        # (without an intercept the uncentred √mean(w·y²), as R divides y by it then)
+        f = design.freq_weights / n
+        centre = float((f * design.y).sum()) if design.intercept else 0.0
+        ridge = float(np.sqrt((f * (design.y - centre) ** 2).sum()))
+    penalty = Penalty(0.0, alpha, penalty_factor, True, False, ridge)
+    if penalty.factors is not None and min(penalty.factors) == 0:
+        state = free_start(problem, state, penalty, design, scale, tol, expected)
+        grad = state.grad / n
     given = lambdas is not None
     if given:
         lams = np.sort(np.asarray(lambdas, dtype=float))[::-1]
     else:
         lams = lambda_sequence(grad[int(design.intercept):], scale, alpha, n, p, nlambda,
-                               lambda_min_ratio, penalty_factor)
+                               lambda_min_ratio, penalty.factors)
     rows, devs, conv, ratios = [], [], [], []
     bar = None
     if progress or (progress is None and design.nobs * len(lams) > 5e6):
@@ -249,11 +360,19 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
 
         bar = tqdm(total=len(lams), desc=f"glmnet path ({act.name}, alpha={alpha:g})",
                    leave=False)
+    limit = blas_threads(design.inputs.size)
+    limit.__enter__()
     try:
-        penalty = Penalty(0.0, alpha, penalty_factor, standardize=True)
-        for lam in lams:
+        solver = PathSolver(problem, state, tol=tol, expected=expected)
+        for i, lam in enumerate(lams):
             pw = penalty.at(lam).weights(design.n_params, design.intercept, scale)
-            res, state = path_point(problem, pw, state, tol=tol, expected=expected)
+            if i == 0 and not given:
+                # glmnet solves its first λ at λ = ∞ and reports the null model there,
+                # even for a ridge (alpha < 0.001), whose λ_max is alpha = 0.001's.
+                res = SolverResult(state.beta.copy(), True, 0, "converged", value=state.value)
+                solver.lam = lam
+            else:
+                res = solver.solve(pw, lam)
             rows.append(res.beta.copy())
             devs.append(2.0 * res.value - saturated)
             conv.append(res.converged)
@@ -264,9 +383,18 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
                 if _stops(ratios, problem.cost.family, len(lams)):
                     break
     finally:
+        limit.__exit__(None, None, None)
         if bar is not None:
             bar.close()
     lams = lams[:len(rows)]
     coefs = pd.DataFrame(np.vstack(rows), columns=design.names,
                          index=pd.Index(lams, name="lambda"))
-    return GlmnetPath(lams, coefs, devs, null_dev, alpha, act.name, design, conv)
+
+    def refit(new_lambdas):
+        return glmnet_path(X, y, formula=formula, data=data, activation=activation, alpha=alpha,
+                           lambdas=new_lambdas, standardize=standardize,
+                           freq_weights=freq_weights, penalty_factor=penalty_factor, tol=tol,
+                           progress=False, fit_intercept=fit_intercept,
+                           glmnet_gaussian=glmnet_gaussian, offset=offset, exposure=exposure)
+
+    return GlmnetPath(lams, coefs, devs, null_dev, alpha, act.name, design, conv, refit)

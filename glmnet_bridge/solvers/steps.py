@@ -67,6 +67,6 @@ class ProximalStep:
         """Return n·Σ_j (l2_j/2·β_j² + l1_j·|β_j|): the penalty on the total cost's scale."""
         return self.n * self.weights.value(beta)
 
-    def optimality(self, g, beta):
-        """Return the largest KKT violation of the penalised mean cost."""
-        return kkt_violation(g / self.n, beta, self.weights)
+    def optimality(self, g, beta, scale=None):
+        """Return the largest KKT violation of the penalised mean cost (divided by ``scale``)."""
+        return kkt_violation(g / self.n, beta, self.weights, scale)

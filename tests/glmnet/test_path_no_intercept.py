@@ -111,12 +111,14 @@ def test_fit_intercept_false_with_an_intercept_formula_is_refused():
 def test_cv_glmnet_without_an_intercept():
     y = np.array(R["Y_BINOMIAL"])
     folds = np.arange(len(y)) % 5 + 1
+    # folds on the full λ (not R's own sequences), to recompute one λ by hand below
     cv = gb.cv_glmnet(formula="y ~ x1 + x2 + x3 - 1", data=_frame(y), foldid=folds,
-                      nlambda=30, tol=1e-12)
+                      nlambda=30, tol=1e-12, fold_lambdas="full", r_conventions=False)
     assert list(cv.path.coefs.columns) == COLUMNS
     assert np.all(np.isfinite(cv.cvm)) and np.all(np.isfinite(cv.cvsd))
     assert cv.lambdas[-1] <= cv.lambda_min <= cv.lambda_1se <= cv.lambdas[0]
-    xy = gb.cv_glmnet(X, y, fit_intercept=False, foldid=folds, nlambda=30, tol=1e-12)
+    xy = gb.cv_glmnet(X, y, fit_intercept=False, foldid=folds, nlambda=30, tol=1e-12,
+                      fold_lambdas="full", r_conventions=False)
     np.testing.assert_allclose(xy.cvm, cv.cvm, rtol=1e-10)
     # cvm at one λ by hand: each fold refitted without an intercept
     j = 12

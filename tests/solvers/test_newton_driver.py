@@ -131,5 +131,6 @@ def test_penalty_object_validates_and_converts(bad):
     nnet = Penalty.from_nnet(0.8, 100)
     assert nnet.penalize_bias and nnet.to_nnet(100) == {"decay": pytest.approx(0.8)}
     w = np.array([0.5, -2.0])
+    # glmnet rescales the factors to sum to the number of weights: [1, 2] -> [2/3, 4/3]
     assert Penalty(0.3, 0.25, factors=[1, 2]).value(w) == pytest.approx(
-        0.3 * (1 * (0.375 * 0.25 + 0.25 * 0.5) + 2 * (0.375 * 4 + 0.25 * 2)))
+        0.3 * (2 / 3 * (0.375 * 0.25 + 0.25 * 0.5) + 4 / 3 * (0.375 * 4 + 0.25 * 2)))

@@ -1,0 +1,79 @@
+"""R's glmnet vocabulary on paths and CV objects: coef/predict at s, print tables, plots."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from scipy.special import expit  # noqa: E402
+
+import glmnet_bridge as gb  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((200, 5)) * [1, 3, 0.2, 1, 5]
+    y = (rng.random(200) < expit(0.3 + X[:, 0] - 0.4 * X[:, 1])).astype(float)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def cv(data):
+    return gb.cv_glmnet(*data, foldid=np.arange(200) % 5 + 1, nlambda=30, tol=1e-12)
+
+
+def test_exact_coef_is_the_single_fit_at_s(data, cv):
+    X, y = data
+    s = 0.5 * (cv.lambdas[4] + cv.lambdas[5])
+    got = cv.path.coef(s=s, exact=True).to_numpy()
+    single = gb.fit_neuron(X=X, y=y, lam=s, alpha=1.0, standardize=True).params.to_numpy()
+    np.testing.assert_allclose(got, single, atol=1e-8)
+    # interpolated: a convex combination of the two neighbours, not the solution
+    mid = cv.path.coef(s=s).to_numpy()
+    np.testing.assert_allclose(mid, cv.path.coefs.to_numpy()[4:6].mean(axis=0), rtol=1e-12)
+
+
+def test_predict_types_and_named_s(data, cv):
+    X, y = data
+    b = cv.coef("lambda.1se").to_numpy()
+    assert np.array_equal(b, cv.coef(cv.lambda_1se).to_numpy())
+    link = cv.predict(X[:7], s="lambda.1se", type="link")[:, 0]
+    np.testing.assert_allclose(link, b[0] + X[:7] @ b[1:], rtol=1e-12)
+    np.testing.assert_allclose(cv.predict(X[:7], type="response")[:, 0], expit(link))
+    assert set(np.unique(cv.predict(X, s="lambda.min", type="class"))) <= {0.0, 1.0}
+    with pytest.raises(ValueError, match="lambda.min"):
+        cv.coef("lambda.best")
+
+
+def test_printed_tables_say_what_r_prints(data, cv):
+    X, y = data
+    path = cv.path
+    table = path.table()
+    assert list(table.columns) == ["Df", "%Dev", "Lambda"]
+    nonzero = (path.coefs.to_numpy()[:, 1:] != 0).sum(axis=1)
+    np.testing.assert_array_equal(table["Df"], nonzero)
+    b = path.coefs.to_numpy()[-1]
+    mu = expit(b[0] + X @ b[1:])
+    dev = -2 * np.sum(y * np.log(mu) + (1 - y) * np.log(1 - mu))
+    null = -2 * np.sum(y * np.log(y.mean()) + (1 - y) * np.log(1 - y.mean()))
+    assert table["%Dev"].iloc[-1] == pytest.approx(round(100 * (1 - dev / null), 2))
+    assert "%Dev" in str(path) and "Lambda" in str(path)
+    ct = cv.table()
+    assert list(ct.index) == ["min", "1se"] and ct["Index"].iloc[0] == cv.index_min + 1
+    assert "1se" in str(cv)
+
+
+@pytest.mark.parametrize("xvar", ["lambda", "norm", "dev"])
+def test_path_plot_xvar_and_labels(cv, xvar):
+    fig = cv.path.plot(xvar=xvar, label=True)
+    ax = fig.axes[0]
+    assert {t.get_text() for t in ax.texts} == set(cv.path.coefs.columns[1:])
+    x = ax.lines[0].get_xdata()
+    want = {"lambda": np.log(cv.lambdas), "dev": cv.path.dev_ratio,
+            "norm": np.abs(cv.path.coefs.to_numpy()[:, 1:]).sum(axis=1)}[xvar]
+    np.testing.assert_allclose(x, want)
+    with pytest.raises(ValueError, match="xvar"):
+        cv.path.plot(xvar="df")
+    assert cv.plot().axes[0].get_ylabel() == "cross-validated binomial deviance"
