@@ -14,7 +14,7 @@ install: $(BIN)/python
 	$(PIP) install -e .
 
 install-dev: $(BIN)/python
-	$(PIP) install -e ".[dev,peers]"
+	$(PIP) install -e ".[dev,peers,dask]"
 
 demo: install
 	$(BIN)/glmnet-bridge compare
@@ -27,6 +27,7 @@ unit: install-dev
 
 docs: install-dev
 	$(BIN)/python docs/gen_api.py
+	$(BIN)/python docs/run_notebooks.py
 	$(BIN)/mkdocs build --strict --quiet
 
 test: lint unit docs

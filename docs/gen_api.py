@@ -43,8 +43,15 @@ def main():
             for meth_name, meth in inspect.getmembers(obj):
                 if meth_name.startswith("_") or meth_name not in obj.__dict__:
                     continue
-                kind = "property" if isinstance(inspect.getattr_static(obj, meth_name),
-                                                property) else "method"
+                static = inspect.getattr_static(obj, meth_name)
+                if not (callable(static) or isinstance(static, (property, classmethod,
+                                                                staticmethod))):
+                    # a plain class attribute (Activation.name = "logistic"): its value, not
+                    # the docstring of its type (str's or bool's)
+                    out += [f"### {name}.{meth_name}", "",
+                            f"Class attribute, value `{static!r}`.", ""]
+                    continue
+                kind = "property" if isinstance(static, property) else "method"
                 label = meth_name if kind == "property" else signature(meth_name, meth)
                 out += [f"### {name}.{label}", "", block(meth)]
     out += ["## Modules", ""]

@@ -12,6 +12,7 @@ from .core.activations import Activation, get_activation
 from .core.costs import get_cost
 from .core.penalties import Penalty
 from .engines.rowblocks import get_num_threads, set_num_threads
+from .estimation.anova import anova
 from .estimation.fit import fit_neuron, fit_softmax
 from .estimation.model import NeuronModel
 from .estimation.multinomial import MultinomialFit
@@ -51,7 +52,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "Activation", "add", "adder_circuit", "cheese_festival", "Circuit", "compare",
+    "Activation", "add", "adder_circuit", "anova", "cheese_festival", "Circuit", "compare",
     "compare_models", "Comparison", "ConvergenceWarning", "cv_glmnet", "CVGlmnet", "DataError",
     "datasets", "detect_separation", "fit_neuron", "fit_softmax", "full_adder",
     "get_activation", "get_cost", "get_num_threads", "glmnet_path", "GlmnetPath", "half_adder",

@@ -39,6 +39,8 @@ ALLOWED_UPWARD = {
     ("glmnet_bridge.glmnet.cv", "glmnet_bridge.presentation.plots"),
     # ModelComparison.plot(): cross-validated deviance against the number of parameters.
     ("glmnet_bridge.comparison.hidden", "glmnet_bridge.presentation.plots"),
+    # NeuronFit.plot_diagnostics(): R's four residual panels of a GLM.
+    ("glmnet_bridge.estimation.glm_results", "glmnet_bridge.presentation.plots"),
 }
 
 

@@ -14,11 +14,27 @@ import pandas as pd
 from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
 from ..estimation.fit import fit_neuron
-from ..exceptions import DataError
+from ..exceptions import ConvergenceWarning, DataError
 
 __all__ = ["compare", "Comparison", "glm_oracle"]
 
+_HC = ("HC0", "HC1", "HC2", "HC3")
 
+
+def _vcov_hc(model, res, params, bread, cov_type):
+    """Return sandwich::vcovHC of a statsmodels GLM: expected-information bread, R's HC rules."""
+    u = model.score_obs(params)
+    if cov_type in ("HC2", "HC3"):
+        h = res.get_hat_matrix_diag(observed=False)
+        u = u / (1.0 - h)[:, None] ** (0.5 if cov_type == "HC2" else 1.0)
+    n, k = u.shape
+    cov = bread @ (u.T @ u) @ bread
+    return cov * (n / (n - k) if cov_type == "HC1" else 1.0)
+
+
+# statsmodels' links overflow in exp on separated data; the neuron's fit warns of the
+# separation once, so the oracle's float warnings are only noise.
+@np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore")
 def glm_oracle(design, activation, cov_type="expected", family="binomial"):
     """Fit the statsmodels model a neuron claims to be, tightly.
 
@@ -30,9 +46,11 @@ def glm_oracle(design, activation, cov_type="expected", family="binomial"):
     ----------
     design : glmnet_bridge.design.Design
     activation : glmnet_bridge.activations.Activation
-    cov_type : {"expected", "observed"}
+    cov_type : {"expected", "observed", "HC0", "HC1", "HC2", "HC3"}
         Expected information is what R's ``glm`` and statsmodels ``GLM`` (IRLS)
         report; observed is statsmodels ``Logit``/``Probit``. Equal for canonical links.
+        HC0–HC3 are R's ``sandwich::vcovHC`` of a glm, built from statsmodels' per-row
+        scores, expected Hessian and leverages (statsmodels' own GLM HC1–HC3 differ).
     family : {"binomial", "poisson", "gaussian"}
 
     Returns
@@ -47,6 +65,8 @@ def glm_oracle(design, activation, cov_type="expected", family="binomial"):
     if family == "gaussian":
         res = sm.WLS(design.y - design.offset, design.X, weights=design.freq_weights).fit()
         params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+        if cov_type in _HC:
+            cov = np.asarray(res.get_robustcov_results(cov_type).cov_params())
         if not np.allclose(design.freq_weights, 1):
             # frequency weights: OLS on repeated rows has df_resid = Σf − k
             df = design.freq_weights.sum() - len(params)
@@ -67,6 +87,8 @@ def glm_oracle(design, activation, cov_type="expected", family="binomial"):
     params = np.asarray(res.params)
     H = model.hessian(params, observed=(cov_type == "observed"))
     cov = np.linalg.inv(-H)
+    if cov_type in _HC:
+        cov = _vcov_hc(model, res, params, cov, cov_type)
     name = (f"GLM(Binomial({type(activation.link).__name__}))" if family == "binomial"
             else "GLM(Poisson(Log))")
     return {
@@ -127,6 +149,26 @@ class Comparison:
                            "(sandwich standard errors)")
         return out
 
+    def link_verdict(self):
+        """Return which binary link the data prefer, by AIC (None with fewer than two).
+
+        Links are not nested, so there is no LR test between them; with as many
+        parameters each, the AIC difference is the LR statistic 2·(llf₁ − llf₂).
+        """
+        binary = [(key[0], fit) for key, fit in self.fits.items()
+                  if fit.cost.is_likelihood and fit.family == "binomial"]
+        if len(binary) < 2:
+            return None
+        binary.sort(key=lambda pair: pair[1].aic)
+        (best, fb), (second, fs) = binary[0], binary[1]
+        gap = fs.aic - fb.aic
+        strength = ("the data barely tell them apart" if gap < 2 else
+                    "some support" if gap < 4 else "clear support" if gap < 10 else
+                    "strong support")
+        return (f"by AIC the {best} link fits best (AIC {fb.aic:.2f}; next {second} "
+                f"{fs.aic:.2f}, ΔAIC = {gap:.2f}: {strength}); the links are not nested, "
+                f"so no LR test: 2·Δllf = {2 * (fb.llf - fs.llf):.2f}")
+
     def summary(self, digits=6):
         """Return the comparison as readable text: the table, fit statistics, verdicts."""
         t = self.table.copy()
@@ -136,11 +178,16 @@ class Comparison:
         body = t.to_string(index=False, formatters=fmt)
         stats = self.stats.to_string(index=False, float_format=lambda v: f"{v:.6g}")
         oracles = ", ".join(sorted({o["name"] for o in self.oracles.values()}))
+        se = f"{self.cov_type} robust (R's sandwich::vcovHC)" if self.cov_type in _HC \
+            else f"{self.cov_type} information"
         lines = [self.title,
                  f"neuron = fit_neuron; glm = statsmodels {oracles}, refitted tightly; "
-                 f"standard errors: {self.cov_type} information (sandwich for the quadratic "
+                 f"standard errors: {se} (sandwich for the quadratic "
                  "cost of a sigmoid)", "", body, "", stats, ""]
         lines += [f"- {v}" for v in self.verdicts()]
+        link = self.link_verdict()
+        if link:
+            lines.append(f"- {link}")
         return "\n".join(lines)
 
     def to_csv(self, path=None, **kwargs):
@@ -163,6 +210,16 @@ class Comparison:
         from ..presentation.plots import coefficient_plot
 
         return coefficient_plot(self, alpha=alpha)
+
+    def wide_table(self, fmt="frame", digits=3):
+        """Return terms × models, standard errors beneath (R's modelsummary/stargazer layout).
+
+        ``fmt`` is "frame", "html", "markdown" or "latex" (booktabs); see
+        :func:`glmnet_bridge.presentation.report.wide_table`.
+        """
+        from ..presentation.report import wide_table
+
+        return wide_table(self, fmt=fmt, digits=digits)
 
     def report(self, path, title=None):
         """Write a self-contained report (``.html`` or ``.md``); return its path."""
@@ -189,8 +246,9 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
         Any of logistic, probit, cauchit, cloglog, loglog.
     solver : str, default "newton"
         The neuron's solver.
-    cov_type : {"expected", "observed"}, default "expected"
-        Standard errors of both columns (expected: as R's ``glm``).
+    cov_type : {"expected", "observed", "HC0", "HC1", "HC2", "HC3"}, default "expected"
+        Standard errors of both columns (expected: as R's ``glm``; HC0–HC3: robust, as
+        R's ``sandwich::vcovHC`` of a glm, in both columns).
     quadratic : bool, default False
         Also fit the sigmoid neuron with chapter 1's quadratic cost (nonlinear
         least squares) and show how far it lands from the logistic MLE.
@@ -209,6 +267,9 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
             else (get_activation(a).name, default_cost(get_activation(a))) for a in activations]
     if quadratic:
         jobs.append(("logistic", "quadratic"))
+    if cov_type in _HC and any(a == "softmax" for a, _ in jobs):
+        raise ValueError(f"cov_type={cov_type!r} applies to the binary, Poisson and Gaussian "
+                         "neurons; a softmax layer reports its information")
     rows, stats, fits, oracles = [], [], {}, {}
     for act, cost in jobs:
         if act == "softmax":
@@ -216,7 +277,12 @@ def compare(formula=None, data=None, *, X=None, y=None, activations=("logistic",
             continue
         likelihood = get_cost(cost, get_activation(act)).is_likelihood
         ct = cov_type if likelihood else "sandwich"
-        fit = fit_neuron(activation=act, cost=cost, cov_type=ct, **common)
+        with warnings.catch_warnings():
+            if not likelihood and any(getattr(f, "separation", None) is not None
+                                      and f.separation.separated for f in fits.values()):
+                # Separation (warned once by the likelihood fit) also stops the NLS fit.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            fit = fit_neuron(activation=act, cost=cost, cov_type=ct, **common)
         _check_intercept(formula, fit_kwargs, fit.design)
         name = fit.activation.name
         if name not in oracles:
@@ -247,6 +313,7 @@ def _check_intercept(formula, fit_kwargs, design):
                         "(e.g. 'y ~ x1 + x2 - 1') to drop the intercept")
 
 
+@np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore")  # as glm_oracle
 def _compare_softmax(common, cov_type, rows, stats, fits, oracles):
     """Fit the softmax layer and statsmodels' MNLogit (Newton, tight) side by side."""
     import statsmodels.api as sm

@@ -54,35 +54,40 @@ def _calibration(P, codes, bins=10):
 class _GLM:
     """The 0-hidden-unit model: logistic regression or multinomial logit, exactly."""
 
-    def __init__(self, binary):
-        self.binary = binary
+    def __init__(self, binary, names, intercept=True):
+        self.binary, self.names, self.intercept = binary, list(names), intercept
+
+    def _frame(self, X):
+        return pd.DataFrame(X[:, self.keep], columns=[n for n, k in zip(self.names, self.keep,
+                                                                         strict=True) if k])
 
     def fit(self, X, codes, seed):
         # A column constant on these rows (a rare pixel absent from a fold) carries
         # nothing and would make the information singular: leave it out here.
         self.keep = np.ptp(X, axis=0) > 0
-        X = X[:, self.keep]
-        frame = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(X.shape[1])])
+        frame = self._frame(X)
         # A fold may be separated; its (diverging) fit still predicts, and the CV
-        # deviance shows the price. Warnings would only repeat per fold.
+        # deviance shows the price. The check runs; its warning would repeat per fold.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.binary:
-                self.fit_ = fit_neuron(X=frame, y=codes.astype(float), separation="ignore")
+                self.fit_ = fit_neuron(X=frame, y=codes.astype(float),
+                                       fit_intercept=self.intercept)
             else:
-                self.fit_ = fit_softmax(X=frame, y=codes, separation="ignore")
+                self.fit_ = fit_softmax(X=frame, y=codes, fit_intercept=self.intercept)
+        sep = getattr(self.fit_, "separation", None)
+        self.separated = bool(sep.separated) if sep is not None else not self.fit_.converged
         return self
 
     def proba(self, X):
-        X = X[:, self.keep]
-        frame = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(X.shape[1])])
+        frame = self._frame(X)
         if self.binary:
             p = np.asarray(self.fit_.predict(frame))
             return np.column_stack([1 - p, p])
         return self.fit_.predict(frame).to_numpy()
 
     def n_params(self, p, k):
-        return (int(self.keep.sum()) + 1) * (1 if self.binary else k - 1)
+        return (int(self.keep.sum()) + int(self.intercept)) * (1 if self.binary else k - 1)
 
 
 class _Net:
@@ -92,6 +97,8 @@ class _Net:
         self.hidden, self.binary = hidden, binary
         self.kw = dict(epochs=epochs, batch_size=batch_size, eta=eta, lmbda=lmbda)
         self.activation = activation
+
+    separated = False
 
     def fit(self, X, codes, seed):
         k = int(codes.max()) + 1
@@ -122,19 +129,57 @@ class ModelComparison:
         ``aic``, ``bic``, ``cv_deviance`` (mean −2·loglik per row on held-out folds),
         ``cv_deviance_se``, ``cv_accuracy``, ``cv_accuracy_se``, ``seed_sd_deviance``
         (spread of cv_deviance over seeds), ``ece`` (expected calibration error of
-        the out-of-fold predictions) and ``brier``.
+        the out-of-fold predictions), ``brier`` and ``separated_folds`` (training folds
+        where the GLM's MLE does not exist).
     runs : pandas.DataFrame
-        Every (model, seed, fold) evaluation.
+        Every (model, seed, fold) evaluation, with whether the fit was separated.
     """
 
     def __init__(self, table, runs, nobs, title):
         self.table, self.runs, self.nobs, self.title = table, runs, nobs, title
 
+    def verdict(self):
+        """Return the comparison in one sentence, written from the table's own numbers."""
+        t = self.table
+        best = t.loc[t["cv_deviance"].idxmin()]
+        near = t[(t.index != best.name)
+                 & (t["cv_deviance"] - t["cv_deviance_se"] <= best["cv_deviance"]
+                    + best["cv_deviance_se"])]
+        text = (f"lowest cross-validated deviance: {best['model']} "
+                f"({best['cv_deviance']:.3g} ± {best['cv_deviance_se']:.2g})")
+        if len(near):
+            text += ("; within a standard error of it: "
+                     + ", ".join(f"{r.model} ({r.cv_deviance:.3g} ± {r.cv_deviance_se:.2g})"
+                                 for r in near.itertuples())
+                     + ", so the folds do not tell these apart")
+        else:
+            text += ", clear of every other model by more than a standard error"
+        return text
+
+    def separation_note(self):
+        """Return a sentence on the GLM's separated folds (None when there are none)."""
+        glm = self.runs[self.runs["hidden"] == 0]
+        bad = glm[glm["separated"]]
+        if bad.empty:
+            return None
+        folds = ", ".join(f"fold {int(r.fold)} ({r.deviance:.3g})" for r in bad.itertuples())
+        others = glm[~glm["separated"]]["deviance"]
+        rest = (f"; the other folds average {others.mean():.3g}" if len(others) else "")
+        return (f"the GLM's training rows are separated in {len(bad)} of {len(glm)} folds "
+                f"(its maximum-likelihood estimate does not exist there): {folds}{rest}. A "
+                "separated fit predicts probabilities of 0 or 1, and each held-out row on the "
+                "wrong side adds an unbounded −2·log p to the deviance, which is what drives "
+                "the GLM's cross-validated deviance up, whatever its accuracy")
+
     def summary(self):
-        """Return the table as text, with the caveats a reader needs."""
+        """Return the table as text, with the verdict and the caveats a reader needs."""
         body = self.table.to_string(index=False, float_format=lambda v: f"{v:.4g}")
-        return "\n".join([
-            self.title, body, "",
+        lines = [self.title, body, "", "- " + self.verdict()]
+        note = self.separation_note()
+        if note:
+            lines.append("- " + note)
+        return "\n".join(lines + [
+            "",
             "AIC and BIC count parameters, which for networks is only a heuristic (the "
             "likelihood is not regular: hidden units can be swapped or switched off).",
             "cv_deviance: mean −2·loglik per held-out row, ± its standard error over folds; "
@@ -151,6 +196,19 @@ class ModelComparison:
         return f"<ModelComparison: {len(self.table)} models, nobs={self.nobs}>"
 
 
+def _hidden_sizes(hidden):
+    """Return the hidden-layer sizes as ints, or say what is wrong with them."""
+    try:
+        sizes = [int(h) for h in np.atleast_1d(hidden)]
+    except (TypeError, ValueError):
+        sizes = None
+    if not sizes or sizes != [float(h) for h in np.atleast_1d(hidden)] \
+            or min(sizes) < 0:
+        raise DataError(f"hidden must be a list of hidden-layer sizes, whole numbers ≥ 0 "
+                        f"(0 is the GLM itself), e.g. hidden=[0, 2, 5]; got {hidden!r}")
+    return sizes
+
+
 def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 10),
                    nfolds=5, seeds=(0, 1, 2), activation="sigmoid", epochs=200,
                    batch_size=16, eta=0.5, lmbda=0.0, standardize=True, seed=0,
@@ -165,10 +223,13 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
     Parameters
     ----------
     formula, data : optional
-        A patsy formula and frame (the outcome: 0/1 or category labels).
+        A patsy formula and frame (the outcome: 0/1 or category labels); any formula
+        :func:`glmnet_bridge.fit_neuron` takes: factors (coded against their reference
+        level when the formula has an intercept), interactions, transformations.
     X, y : array_like, optional
         Instead of a formula.
     hidden : sequence of int, default (0, 2, 5, 10)
+        Hidden units of each model; 0 is the GLM.
     nfolds : int, default 5
     seeds : sequence of int, default (0, 1, 2)
         Network initialisations (the GLM needs one).
@@ -187,14 +248,19 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
     -------
     ModelComparison
     """
-    design, ys = label_design(formula, data, X, y, fit_intercept=False)
-    Xv = design.X
+    hidden = _hidden_sizes(hidden)
+    # The design is built as the formula says, intercept included, so patsy codes a factor
+    # against its reference level; the networks get the inputs without the intercept
+    # column (their biases play its part), the GLM the intercept the formula gives.
+    design, ys = label_design(formula, data, X, y, fit_intercept=True)
+    Xv, names = design.inputs, list(design.names[int(design.intercept):])
     title = (f"{formula}  ({len(ys)} rows)" if formula is not None
              else f"{len(ys)} rows, {Xv.shape[1]} inputs")
     constant = np.flatnonzero(np.ptp(Xv, axis=0) == 0)
     if constant.size:
         # Columns with one value carry nothing and make the GLM's information singular.
         Xv = np.delete(Xv, constant, axis=1)
+        names = [nm for j, nm in enumerate(names) if j not in set(constant)]
         title += f"; {constant.size} constant input column(s) dropped"
     codes, levels, binary = _outcome(ys)
     n, p, k = len(codes), Xv.shape[1], len(levels)
@@ -204,7 +270,7 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
         h = int(h)
         name = ("logistic regression" if binary else "multinomial logit") if h == 0 \
             else f"network [{p}, {h}, {1 if binary else k}]"
-        maker = (lambda: _GLM(binary)) if h == 0 else (
+        maker = (lambda: _GLM(binary, names, design.intercept)) if h == 0 else (
             lambda h=h: _Net(h, binary, activation, epochs, batch_size, eta, lmbda))
         models.append((name, h, maker, (0,) if h == 0 else tuple(seeds)))
     total = sum(len(s) * (nfolds + 1) for *_, s in models)
@@ -231,14 +297,16 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
                 for f in range(nfolds):
                     tr, te = folds != f, folds == f
                     Xtr, Xte = prep(tr, te)
-                    P = maker().fit(Xtr, codes[tr], s).proba(Xte)
+                    model = maker().fit(Xtr, codes[tr], s)
+                    P = model.proba(Xte)
                     oof[te] = P
                     dev = -2 * np.mean(_loglik_rows(P, codes[te]))
                     acc = float(np.mean(P.argmax(axis=1) == codes[te]))
                     fold_dev.append(dev)
                     fold_acc.append(acc)
-                    runs.append({"model": name, "seed": s, "fold": f, "deviance": dev,
-                                 "accuracy": acc})
+                    runs.append({"model": name, "hidden": h, "seed": s, "fold": f,
+                                 "deviance": dev, "accuracy": acc,
+                                 "separated": model.separated})
                     if bar is not None:
                         bar.update()
                 Xall, _ = prep(np.ones(n, bool), np.ones(n, bool))
@@ -260,6 +328,8 @@ def compare_models(formula=None, data=None, *, X=None, y=None, hidden=(0, 2, 5, 
                 "cv_accuracy": arr[:, 2].mean(), "cv_accuracy_se": arr[:, 3].mean(),
                 "seed_sd_deviance": arr[:, 0].std(ddof=1) if len(arr) > 1 else 0.0,
                 "ece": arr[:, 4].mean(), "brier": arr[:, 5].mean(),
+                "separated_folds": int(sum(r["separated"] for r in runs
+                                           if r["model"] == name)),
             })
     finally:
         if bar is not None:

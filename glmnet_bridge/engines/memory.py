@@ -41,6 +41,8 @@ class MemoryEngine:
         self._has_offset = bool(np.any(self.offset))
         self._unit_weights = bool(np.all(self.f == 1.0))
         self._outputs = int(getattr(self.cost, "outputs", 1))
+        # A softmax outcome takes the multinomial pass even with two categories (one output).
+        self._multi = getattr(self.cost, "family", None) == "multinomial"
 
     @property
     def n(self):
@@ -98,7 +100,7 @@ class MemoryEngine:
 
     # ------------------------------------------------------------------ passes
     def _z(self, X, beta, offset):
-        if self._outputs > 1:
+        if self._multi:
             B = beta.reshape(self._outputs, -1).T
             Z = X @ B[1:] + B[0] if self.intercept else X @ B
             return Z + offset[:, None] if self._has_offset else Z
@@ -115,7 +117,7 @@ class MemoryEngine:
 
     def _rows(self, lo, hi, chunk, beta, order, expected, value):
         """Sum the cost, gradient and Hessian pieces over rows lo:hi, block by block."""
-        if self._outputs > 1:
+        if self._multi:
             return self._rows_multi(lo, hi, chunk, beta, order, value)
         acc = {"val": 0.0, "Xr": 0.0, "r": 0.0, "XhX": 0.0, "Xh": 0.0, "h": 0.0}
         unit = self._unit_weights
@@ -189,7 +191,7 @@ class MemoryEngine:
         for other in parts[1:]:
             for key, v in other.items():
                 acc[key] = acc[key] + v
-        if self._outputs > 1:
+        if self._multi:
             grad = acc["G"].T.ravel() if order else None
             return (acc["val"] if value else None), grad, (acc["H"] if order == 2 else None)
         p = self.X.shape[1]

@@ -15,12 +15,13 @@ __all__ = ["fit_neuron", "fit_softmax"]
 
 
 def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic", cost=None,
-               solver="newton", lam=0.0, alpha=0.0, standardize=False, cov_type=None,
+               solver="newton", lam=0.0, alpha=0.0, standardize=True, cov_type=None,
                freq_weights=None, offset=None, fit_intercept=True, separation="warn",
                start_params=None, tol=None, maxiter=None, epochs=None, eta=None,
                batch_size=None, seed=0, progress=None, fisher_scoring=False,
                penalty_factor=None, penalize_bias=False, exposure=None,
-               glmnet_gaussian=False, reference=None, trials=None):
+               glmnet_gaussian=False, reference=None, trials=None, cov_kwds=None, scale=None,
+               firth=False):
     """Fit one neuron z = w·x + b, output σ(z), to an outcome: a GLM by another name.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
@@ -57,14 +58,31 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         :mod:`glmnet_bridge.penalties` for the conversions from Nielsen's λ,
         statsmodels, scikit-learn and R's nnet. Solved by proximal Newton with
         coordinate descent (``solver="newton"``), L1 kinks exactly.
-    standardize : bool, default False
-        glmnet's standardisation: penalise w_j·s_j, s_j the population SD of column
-        j; weights are reported on the original scale either way. (glmnet's own
-        default is True.)
-    cov_type : {"observed", "expected", "sandwich"}, optional
+    standardize : bool, default True
+        glmnet's standardisation (and its default, as in :func:`glmnet_bridge.glmnet_path`
+        and :func:`glmnet_bridge.cv_glmnet`): penalise w_j·s_j, s_j the population SD of
+        column j; weights are reported on the original scale either way. Without a
+        penalty (lam = 0) there is nothing to standardise, and either value fits the MLE.
+    cov_type : {"observed", "expected", "sandwich", "HC0", "HC1", "HC2", "HC3", "cluster"}, \
+optional
         Which covariance ``bse`` reports. Default "observed" (statsmodels
         Logit/Probit); "expected" is R's ``glm`` and statsmodels ``GLM``. The
         quadratic cost has only "sandwich". Equal for the logistic activation.
+        "HC0"–"HC3" are R's ``sandwich::vcovHC`` on a glm, "cluster" its ``vcovCL``
+        (see ``cov_kwds``); ``fit.cov_params(cov_type=...)`` gives any of them afterwards.
+    cov_kwds : dict, optional
+        For ``cov_type="cluster"``: ``{"groups": g}``, a column name of ``data`` or one
+        label per row, and optionally ``"type": "HC0"`` (default "HC1", vcovCL's
+        G/(G − 1)·(n − 1)/(n − k) adjustment; "HC0" keeps G/(G − 1) only).
+    scale : {"X2", "dev"} or float, optional
+        The dispersion φ the covariance is multiplied by (statsmodels' GLM names): "X2"
+        is Pearson's χ²/df_resid, R's quasibinomial and quasipoisson (p-values and
+        intervals then use Student's t, as R); "dev" the deviance/df_resid; a number
+        fixes it. Default: 1 for binomial and Poisson, RSS/df_resid for Gaussian.
+    firth : bool, default False
+        Firth's bias-reduced estimate: maximise l(β) + ½·log det I(β) (the Jeffreys
+        prior), finite under separation; for the logistic neuron it is brglm2's
+        ``type = "AS_mean"`` and logistf's estimate (the exp neuron: Poisson).
     freq_weights : array_like or str, optional
         Frequency weights (a column name of ``data`` is accepted).
     offset : array_like or str, optional
@@ -152,7 +170,8 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                         reference=reference, separation=separation)
     return model.fit(solver, cov_type, start_params=start_params, tol=tol, maxiter=maxiter,
                      epochs=epochs, eta=eta, batch_size=batch_size, seed=seed,
-                     progress=progress, fisher_scoring=fisher_scoring)
+                     progress=progress, fisher_scoring=fisher_scoring, cov_kwds=cov_kwds,
+                     scale=scale, firth=firth)
 
 
 def _penalty(lam, alpha, standardize, factors, penalize_bias, glmnet_gaussian, formula, data,
@@ -160,7 +179,7 @@ def _penalty(lam, alpha, standardize, factors, penalize_bias, glmnet_gaussian, f
     """Return the Penalty, refusing penalty options given without a penalty."""
     if not lam:
         given = [name for name, value, default in (
-            ("alpha", alpha, 0.0), ("standardize", standardize, False),
+            ("alpha", alpha, 0.0),
             ("penalty_factor", factors, None), ("penalize_bias", penalize_bias, False))
             if (value is not None and value is not default and value != default)]
         if given:

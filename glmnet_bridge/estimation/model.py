@@ -21,10 +21,13 @@ from ..solvers.newton import newton
 from ..solvers.result import SingularInformation, SolverResult
 from ..solvers.steps import ProximalStep
 from .checks import categories, check_outcome, diagnose_rank, log_exposure, set_trials
-from .design import column_sd, label_design, make_design
+from .design import column_sd, data_column, label_design, make_design
+from .firth import fit_firth
 from .inference import COV_TYPES
+from .lazy_checks import lazy_rank_check, lazy_separation_check
+from .lazy_design import is_lazy, lazy_design
 from .multinomial import MultinomialFit
-from .options import check_solver_options, refuse_options
+from .options import check_inference_options, check_solver_options, refuse_options
 from .results import NeuronFit
 from .separation import check_separation, detect_multinomial_separation
 from .starts import better_optimum, start_values
@@ -89,6 +92,13 @@ class NeuronModel:
         refuse_options(act, cost, penalty, offset, exposure, trials, reference)
         self.activation, self.penalty, self.separation = act, penalty, separation
         self.levels = None
+        # the frame, for cov_kwds={"groups": "column"} after the fit (statsmodels keeps it too)
+        self.frame = data
+        # per-row offsets as given (a column name or values): predict(newdata) needs them again
+        self.offset_spec, self.exposure_spec = offset, exposure
+        if act.is_multiclass and is_lazy(data, X):
+            raise DataError("a softmax layer is not fitted on Dask data: fit it in memory, "
+                            "or one category against the reference with a binary activation")
         if act.is_multiclass:
             design, labels = label_design(formula, data, X, y, fit_intercept=fit_intercept,
                                           freq_weights=freq_weights)
@@ -114,13 +124,20 @@ class NeuronModel:
             raise ValueError("penalties apply to the likelihood: use the cross-entropy cost")
         if penalty.ridge_scale != 1.0 and cst.family != "gaussian":
             raise ValueError("glmnet_gaussian applies to the identity (Gaussian) neuron only")
+        if is_lazy(data, X):
+            # Dask data: the design stays in the partitions, checked in one pass
+            self.design, self.cost = lazy_design(
+                formula, data, X, y, cst, fit_intercept=fit_intercept, freq_weights=freq_weights,
+                offset=offset, exposure=exposure, trials=trials, wide=penalty.active), cst
+            self.engine = self._engine(cst)
+            return
         design = make_design(formula, data, X, y, fit_intercept=fit_intercept,
                              freq_weights=freq_weights, offset=offset, wide=penalty.active)
         if exposure is not None:
-            e = data[exposure] if isinstance(exposure, str) and data is not None else exposure
+            e = data_column(data, exposure, "exposure")
             design.offset = design.offset + log_exposure(e, design)
         if trials is not None:
-            set_trials(design, data[trials] if isinstance(trials, str) else trials)
+            set_trials(design, data_column(data, trials, "trials"))
         check_outcome(design, cst)
         self.design, self.cost = design, cst
         self.engine = self._engine(cst)
@@ -145,6 +162,7 @@ class NeuronModel:
         model.design, model.activation, model.cost = design, activation, cost
         model.penalty = Penalty() if penalty is None else penalty
         model.separation, model.levels = separation, None
+        model.frame = None
         model.engine = model._engine(cost)
         return model
 
@@ -183,6 +201,8 @@ class NeuronModel:
 
     def _engine(self, cost):
         d = self.design
+        if getattr(d, "lazy", False):
+            return d.engine(cost)
         weight = d.freq_weights if d.trials is None else d.freq_weights * d.trials
         return MemoryEngine(d.inputs, d.y, weight, d.offset, cost, d.intercept)
 
@@ -195,7 +215,9 @@ class NeuronModel:
     @property
     def nobs(self):
         """Return Σ frequency weights."""
-        return float(self.design.freq_weights.sum())
+        # a Dask design counted its weights when it checked them: no pass here
+        known = getattr(self.design, "weight_sum", None)
+        return float(self.design.freq_weights.sum()) if known is None else known
 
     @property
     def likelihood(self):
@@ -243,7 +265,9 @@ class NeuronModel:
         keep = np.asarray(keep, dtype=int)
         start = int(d.intercept)
         names = (["Intercept"] if d.intercept else []) + [d.names[start + j] for j in keep]
-        sub = type(d)(np.ascontiguousarray(d.inputs[:, keep]), d.y, names, d.yname,
+        cols = d.inputs[:, keep] if getattr(d, "lazy", False) else \
+            np.ascontiguousarray(d.inputs[:, keep])
+        sub = type(d)(cols, d.y, names, d.yname,
                       d.freq_weights, d.offset, d.intercept, d.rows, trials=d.trials)
         return NeuronModel.from_design(sub, self.activation, self.cost, penalty,
                                        self.separation)
@@ -251,17 +275,21 @@ class NeuronModel:
     # ------------------------------------------------------------------ fitting
     def fit(self, solver="newton", cov_type=None, *, start_params=None, tol=None, maxiter=None,
             epochs=None, eta=None, batch_size=None, seed=0, progress=None,
-            fisher_scoring=False):
+            fisher_scoring=False, cov_kwds=None, scale=None, firth=False):
         """Fit the model; return its results.
 
         Parameters
         ----------
         solver : {"newton", "lbfgs", "gd", "sgd"}, default "newton"
-        cov_type : {"observed", "expected", "sandwich"}, optional
+        cov_type : {"observed", "expected", "sandwich", "HC0", "HC1", "HC2", "HC3", \
+"cluster"}, optional
         start_params : array_like, optional
         tol, maxiter, epochs, eta, batch_size, seed, progress, fisher_scoring
             As for :func:`glmnet_bridge.fit_neuron`; each applies to the solvers named
             there and is refused by the others.
+        cov_kwds, scale, firth
+            As for :func:`glmnet_bridge.fit_neuron` (the cluster groups, the dispersion of a
+            quasi family, Firth's bias reduction).
 
         Returns
         -------
@@ -270,7 +298,22 @@ class NeuronModel:
         check_solver_options(solver, self, tol=tol, maxiter=maxiter, epochs=epochs, eta=eta,
                               batch_size=batch_size, progress=progress,
                               fisher_scoring=fisher_scoring)
+        check_inference_options(self, solver, cov_type, cov_kwds, scale, firth)
+        if getattr(self.design, "lazy", False) and (
+                solver in ("gd", "sgd") or firth or scale is not None
+                or cov_type in ("HC0", "HC1", "HC2", "HC3", "cluster")):
+            raise ValueError("on Dask data fit with solver='newton' or 'lbfgs' (one pass over "
+                             "the partitions per iteration), without firth= or scale=, and "
+                             "cov_type 'observed', 'expected' or 'sandwich'")
         cov_type = self._cov_type(cov_type)
+        if firth:
+            res = fit_firth(self, self._start(start_params), 1e-10 if tol is None else tol,
+                            100 if maxiter is None else maxiter)
+            if not res.converged:
+                warnings.warn(f"the Firth fit did not converge: {res.message}",
+                              ConvergenceWarning, stacklevel=3)
+            fit = NeuronFit(self, res, cov_type=cov_type, solver="newton (Firth)")
+            return fit.set_inference(cov_kwds, scale, firth=True)
         if self.activation.is_multiclass:
             return self._fit_softmax(solver, cov_type, start_params, tol, maxiter, seed)
         if self.penalty.active:
@@ -279,7 +322,8 @@ class NeuronModel:
         sep = None
         binomial = self.cost.family == "binomial"
         check = binomial and self.separation != "ignore"
-        if check and d.nobs * d.n_params <= _LP_CELLS:
+        lazy = getattr(d, "lazy", False)  # Dask data: checks by passes, after the fit
+        if check and d.nobs * d.n_params <= _LP_CELLS and not lazy:
             sep = check_separation(d.X, d.y, d.names, d.freq_weights, self.separation)
         beta0 = self._start(start_params)
         label = "epoch" if solver in ("gd", "sgd") else "iteration"
@@ -290,31 +334,34 @@ class NeuronModel:
                 res = better_optimum(self, res, lambda b: self._solve(
                     solver, b, tol, maxiter, None, None, None, seed, None, False))
         except SingularInformation as err:
-            diagnose_rank(d.X, d.names, d.intercept)
+            _rank_check(self)
             if sep is not None and sep.separated:
                 raise DataError("the fit broke down because of separation: " + sep.message()) \
                     from err
+            if start_params is not None:
+                # The data passed the rank check: the start, not the data, is at fault.
+                raise DataError("start_params is too far from the optimum: the outputs "
+                                "σ(z) saturate at 0 or 1 there, so the information matrix is "
+                                "singular at the start; give values nearer the answer, or "
+                                "leave start_params out") from None
             raise DataError("the information matrix is singular at the start values: the "
-                            "weights are not identified from these data, or start_params is "
-                            "far from the optimum") from err
+                            "weights are not identified from these data") from err
         kind = "expected" if solver == "newton" and fisher_scoring else "observed"
         fit = NeuronFit(self, res, cov_type=cov_type, solver=solver, label=label,
                         separation=sep, hessian_kind=kind)
         H = fit.information("expected" if cov_type == "expected" else "observed").to_numpy()
         if _ill_conditioned(H):
-            diagnose_rank(d.X, d.names, d.intercept)
+            _rank_check(self)
             if sep is None and check:
-                fit.separation = check_separation(d.X, d.y, d.names, d.freq_weights,
-                                                  self.separation)
+                fit.separation = _separation_after(self, res)
         elif sep is None and check and not res.converged:
-            fit.separation = check_separation(d.X, d.y, d.names, d.freq_weights,
-                                              self.separation)
+            fit.separation = _separation_after(self, res)
         # sgd runs a fixed schedule of epochs: it has no convergence criterion to miss.
         if (fit.separation is None or not fit.separation.separated) and not res.converged \
                 and solver != "sgd":
             warnings.warn(f"the {solver} solver did not converge: {res.message}",
                           ConvergenceWarning, stacklevel=3)
-        return fit
+        return fit.set_inference(cov_kwds, scale)
 
     def _cov_type(self, cov_type):
         if cov_type is None:
@@ -326,12 +373,16 @@ class NeuronModel:
 
     def _start(self, start_params):
         if start_params is None:
-            return start_values(self.design, self.activation)
+            d = self.design
+            # Dask data: the check pass's weighted mean outcome, not one more pass over y
+            return start_values(d.summary() if getattr(d, "y_mean", None) is not None else d,
+                                self.activation)
         beta0 = np.asarray(start_params, dtype=float).ravel()
         if beta0.shape != (self.engine.k,):
-            raise ValueError(f"start_params needs {self.engine.k} values {self.design.names}")
+            raise DataError(f"start_params needs {self.engine.k} values {self.design.names}, "
+                            f"got {beta0.size}")
         if not np.all(np.isfinite(beta0)):
-            raise ValueError("start_params must be finite")
+            raise DataError("start_params must be finite (it holds NaN or inf)")
         return beta0
 
     def _solve(self, solver, beta0, tol, maxiter, epochs, eta, batch_size, seed, progress,
@@ -359,7 +410,10 @@ class NeuronModel:
 
     def _fit_penalised(self, cov_type, start_params, tol, maxiter, seed):
         d, pen = self.design, self.penalty
-        scale = column_sd(d) if pen.standardize else None
+        scale = None
+        if pen.standardize:
+            scale = self.engine.column_moments()[1] if getattr(d, "lazy", False) \
+                else column_sd(d)
         if scale is not None and np.any(scale == 0):
             j = int(np.argmin(scale))
             raise DataError(f"column {d.names[j + int(d.intercept)]!r} is constant: "
@@ -428,6 +482,22 @@ def _progress(enabled, total, desc):
 
     bar = tqdm(total=total, desc=desc, leave=False)
     return bar, bar.update
+
+
+def _rank_check(model):
+    d = model.design
+    if getattr(d, "lazy", False):
+        lazy_rank_check(d, model.engine)
+    else:
+        diagnose_rank(d.X, d.names, d.intercept)
+
+
+def _separation_after(model, res):
+    # The linear program needs the rows in memory: Dask data test the diverging direction.
+    d = model.design
+    if getattr(d, "lazy", False):
+        return lazy_separation_check(model.engine, d, res, model.separation)
+    return check_separation(d.X, d.y, d.names, d.freq_weights, model.separation)
 
 
 def _ill_conditioned(H):

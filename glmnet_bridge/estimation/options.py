@@ -5,7 +5,7 @@ Each check raises a ``ValueError`` that names the option and what it applies to.
 
 from __future__ import annotations
 
-__all__ = ["SOLVERS", "refuse_options", "check_solver_options"]
+__all__ = ["SOLVERS", "refuse_options", "check_solver_options", "check_inference_options"]
 
 SOLVERS = ("newton", "lbfgs", "gd", "sgd")
 
@@ -56,3 +56,50 @@ def check_solver_options(solver, model, **given):
     if model.activation.is_multiclass and solver in ("gd", "sgd"):
         raise ValueError(f"solver {solver!r} does not fit a softmax layer here; use "
                          "'newton' or 'lbfgs', or gb.Network for a trained softmax layer")
+
+
+def check_inference_options(model, solver, cov_type, cov_kwds, scale, firth):
+    """Refuse cov_kwds, scale, firth and robust covariances where they do not apply."""
+    from .firth import FIRTH_ACTIVATIONS
+    from .inference import ROBUST_TYPES
+
+    act, cost, pen = model.activation, model.cost, model.penalty
+    glm = cost.is_likelihood and not pen.active and not act.is_multiclass
+    if cov_kwds is not None and cov_type != "cluster":
+        raise ValueError("cov_kwds= goes with cov_type='cluster' (cov_kwds={'groups': ...})")
+    if cov_type == "cluster" and (not isinstance(cov_kwds, dict) or "groups" not in cov_kwds):
+        raise ValueError("cov_type='cluster' needs cov_kwds={'groups': g}: a column name of "
+                         "the data or one cluster label per row")
+    if cov_type in ROBUST_TYPES and not glm:
+        raise ValueError(f"cov_type={cov_type!r} is a robust covariance of an unpenalised GLM "
+                         "fit (a likelihood cost, one output); it does not apply to "
+                         + _what(model))
+    if scale is not None:
+        if not glm:
+            raise ValueError("scale= estimates the dispersion of an unpenalised GLM fit (a "
+                             f"quasi family); it does not apply to {_what(model)}")
+        if not (scale in ("X2", "dev") or (isinstance(scale, (int, float))
+                                            and not isinstance(scale, bool) and scale > 0)):
+            raise ValueError("scale must be 'X2' (Pearson chi-square / df_resid, R's quasi "
+                             f"families), 'dev' (deviance / df_resid) or a positive number, "
+                             f"got {scale!r}")
+    if firth:
+        if act.name not in FIRTH_ACTIVATIONS or not glm:
+            raise ValueError("firth=True is Firth's bias reduction (the Jeffreys prior) for "
+                             "an unpenalised logistic or exp (Poisson) neuron, where it equals "
+                             f"brglm2's mean bias reduction; not the {act.name} activation"
+                             + (" with a penalty" if pen.active else ""))
+        if solver != "newton":
+            raise ValueError("firth=True is fitted by Fisher scoring on the modified score: "
+                             "use solver='newton'")
+        if scale is not None:
+            raise ValueError("scale= does not apply to a Firth fit (binomial and Poisson "
+                             "dispersion is 1 there)")
+
+
+def _what(model):
+    if model.activation.is_multiclass:
+        return "a softmax layer (it reports its information matrix)"
+    if model.penalty.active:
+        return "a penalised fit"
+    return f"the {model.cost.name} cost of a {model.activation.name} neuron (not the MLE)"

@@ -5,6 +5,7 @@ A header of (label, value) pairs, a coefficient table and numbered notes, as sta
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .inference import COV_TYPES
@@ -54,7 +55,7 @@ class Summary:
         return self.as_html()
 
 
-def fit_summary(fit, alpha=0.05):
+def fit_summary(fit, alpha=0.05, method="wald"):
     """Return the :class:`Summary` of a :class:`glmnet_bridge.results.NeuronFit`.
 
     Parameters
@@ -62,6 +63,8 @@ def fit_summary(fit, alpha=0.05):
     fit : NeuronFit
     alpha : float, default 0.05
         For the confidence intervals.
+    method : {"wald", "profile"}, default "wald"
+        How the intervals are computed (see ``NeuronFit.conf_int``).
 
     Returns
     -------
@@ -72,11 +75,13 @@ def fit_summary(fit, alpha=0.05):
     if lasso:
         table = pd.DataFrame({"coef": fit.params})
     else:
-        ci = fit.conf_int(alpha)
+        ci = fit.conf_int(alpha, method=method)
+        # ridge: the inference is the penalised (biased) estimator's, said in the table
+        pen = "pen. " if fit.penalty is not None else ""
         table = pd.DataFrame({
-            "coef": fit.params, "std err": fit.bse, stat: fit.tvalues,
-            f"P>|{stat}|": fit.pvalues, f"[{alpha / 2:g}": ci[0],
-            f"{1 - alpha / 2:g}]": ci[1],
+            "coef": fit.params, f"{pen}std err": fit.bse, f"{pen}{stat}": fit.tvalues,
+            f"{pen}P>|{stat}|": fit.pvalues, f"{pen}[{alpha / 2:g}": ci[0],
+            f"{pen}{1 - alpha / 2:g}]": ci[1],
         })
     header = [
         ("Dep. Variable", fit.design.yname),
@@ -97,7 +102,40 @@ def fit_summary(fit, alpha=0.05):
         ("AIC", f"{fit.aic:.6g}"),
         ("BIC", f"{fit.bic:.6g}"),
     ]
-    notes = [f"Model: {fit.describe_model()}."]
+    if lasso:
+        # Zou, Hastie & Tibshirani (2007): the lasso's degrees of freedom are its non-zero
+        # weights, and AIC/BIC count those, not every column
+        nonzero = int((fit.params.to_numpy()[int(fit.design.intercept):] != 0).sum())
+        k = nonzero + int(fit.design.intercept)
+        values = {"Covariance": "none (lasso)",
+                  "Df Model": f"{nonzero} (non-zero)",
+                  "Df Residuals": f"{fit.nobs - k:g}",
+                  "AIC": f"{-2 * fit.llf + 2 * k:.6g}",
+                  "BIC": f"{-2 * fit.llf + np.log(fit.nobs) * k:.6g}"}
+        header = [(key, values.get(key, v)) for key, v in header]
+    else:
+        header.append(("Intervals", "profile likelihood" if method == "profile" else "Wald"))
+    if fit.scale_method is not None or fit.family == "gaussian":
+        header.append(("Dispersion", f"{fit.scale:.6g}"))
+    model = fit.describe_model()
+    if fit.penalty is not None:
+        model = model.replace("(MLE)", "(penalised likelihood, glmnet's elastic net: "
+                                       "not the MLE)")
+    notes = [f"Model: {model}."]
+    post = getattr(fit, "post_selection", None)
+    if post is not None:
+        notes.append(f"Relaxed lasso: unpenalised refit on the {len(post['selected'])} "
+                     "weights the lasso selected. Post-selection inference: the standard "
+                     "errors, p-values and intervals treat that selection as fixed and are "
+                     "optimistic.")
+        if post["completed_terms"]:
+            notes.append("A factor's dummies are kept together: all levels of "
+                         + ", ".join(post["completed_terms"]) + " refitted, as the lasso "
+                         "kept some of them.")
+    if getattr(fit.design, "outcome_levels", None) is not None:
+        lv = fit.design.outcome_levels
+        notes.append(f"Outcome {fit.design.yname!r} coded {lv[1]!r} = 1, {lv[0]!r} = 0 "
+                     "(R's rule: the first level is 0).")
     if fit.penalty is not None:
         pen = fit.penalty
         header.insert(7, ("Penalty", f"lam={pen.lam:.4g}, alpha={pen.alpha:g}"))
@@ -106,18 +144,20 @@ def fit_summary(fit, alpha=0.05):
                      "is biased toward 0 by design.")
         if lasso:
             notes.append("No standard errors or p-values for a lasso fit: selection is part "
-                         "of the estimator. fit.relaxed() refits the selected weights "
-                         "(optimistic p-values).")
+                         "of the estimator. Df Model, AIC and BIC count the non-zero weights "
+                         "(the lasso's degrees of freedom, Zou, Hastie & Tibshirani 2007). "
+                         "fit.relaxed() refits the selected weights (optimistic p-values).")
         else:
             notes.append("Standard errors: sandwich of the penalised estimator, "
                          "(H + nΛ)⁻¹ B (H + nΛ)⁻¹ with H the observed information and Λ "
                          "the ridge weights; they describe the spread of the biased "
                          "estimator, not a confidence interval for the unpenalised one.")
-    elif fit.family == "gaussian" and fit.cov_type != "sandwich":
+    elif fit.family == "gaussian" and fit.cov_type in ("observed", "expected"):
         notes.append("Standard errors: σ̂²·(X'X)⁻¹ with σ̂² = RSS/df_resid, as OLS; "
                      "p-values and intervals from Student's t.")
     else:
         notes.append(f"Standard errors: {COV_TYPES[fit.cov_type]}.")
+    notes += _inference_notes(fit, method, lasso)
     if not fit.cost.is_likelihood:
         notes.append("Log-likelihood, deviance, AIC and BIC are the Bernoulli likelihood "
                      "evaluated at the least-squares estimate, for comparison with the MLE.")
@@ -130,3 +170,37 @@ def fit_summary(fit, alpha=0.05):
     if not fit.converged:
         notes.append(f"The solver did not converge: {fit.message}.")
     return Summary("Neuron fit results", header, table, notes)
+
+
+def _inference_notes(fit, method, lasso):
+    """Return notes on the clusters, the dispersion, the interval method and Firth's fit."""
+    notes = []
+    kwds = getattr(fit, "cov_kwds", None) or {}
+    if fit.cov_type == "cluster":
+        from .robust import cluster_groups
+
+        groups = kwds.get("groups")
+        what = f"column {groups!r}" if isinstance(groups, str) else "the labels given"
+        count = int(cluster_groups(fit, groups).max()) + 1
+        notes.append(f"Clusters: {what}, {count} groups; small-sample adjustment "
+                     f"{kwds.get('type', 'HC1')} as sandwich::vcovCL.")
+    if fit.scale_method is not None:
+        rule = {"X2": "Pearson χ²/df_resid, as R's quasibinomial and quasipoisson",
+                "dev": "deviance/df_resid"}.get(fit.scale_method, "fixed by the user")
+        scaled = "standard errors are scaled by √φ" if fit.cov_type in (
+            "observed", "expected") else f"the {fit.cov_type} covariance does not use it"
+        notes.append(f"Dispersion φ = {fit.scale:.6g} ({rule}); {scaled}"
+                     + ("; p-values and intervals use Student's t(df_resid)."
+                        if fit.use_t else "."))
+    if not lasso:
+        profile = ("profile penalised likelihood, as logistf" if getattr(fit, "firth", False)
+                   else "profile likelihood (the signed root deviance at ±z, as R's "
+                   "confint() of a glm)")
+        notes.append(f"Intervals: {profile}." if method == "profile" else
+                     "Intervals: Wald, estimate ± quantile · std err "
+                     "(summary(method='profile') for profile likelihood).")
+    if getattr(fit, "firth", False):
+        notes.append("Firth's bias-reduced estimate: the likelihood penalised by ½·log det "
+                     "I(β) (Jeffreys prior), as brglm2 type = 'AS_mean' and logistf; "
+                     "standard errors from the inverse Fisher information at it.")
+    return notes

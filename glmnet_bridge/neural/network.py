@@ -15,6 +15,7 @@ from scipy import special
 from ..core.activations import get_activation
 from ..core.costs import get_cost
 from ..core.penalties import Penalty
+from ..exceptions import DataError
 
 __all__ = ["Network", "NETWORK_COSTS"]
 
@@ -127,8 +128,16 @@ class Network:
         return self._forward(X)[1][-1]
 
     def predict_proba(self, X):
-        """Return output activations: class probabilities (softmax) or σ of each output."""
-        return self.feedforward(X)
+        """Return class probabilities, rows summing to 1.
+
+        A softmax output layer gives them as they are. Several σ outputs are one score per
+        class, not a distribution: they are divided by their row sum here (``feedforward``
+        gives them raw). A single output is P(y = 1).
+        """
+        a = self.feedforward(X)
+        if self.output == "softmax" or a.shape[1] == 1:
+            return a
+        return a / np.clip(a.sum(axis=1, keepdims=True), np.finfo(float).tiny, None)
 
     def predict(self, X):
         """Return the predicted class: argmax of the outputs, or a > 0.5 for one output."""
@@ -143,40 +152,69 @@ class Network:
         return float(np.mean(self.predict(X) == labels))
 
     # ------------------------------------------------------------------ data at the boundary
-    def _inputs(self, X):
-        X = np.asarray(X.to_numpy() if isinstance(X, pd.DataFrame) else X, dtype=self.dtype)
+    def _inputs(self, X, what="X"):
+        X = X.to_numpy() if isinstance(X, pd.DataFrame) else X
+        try:
+            X = np.asarray(X, dtype=self.dtype)
+        except (TypeError, ValueError) as err:
+            raise DataError(f"{what} must be numbers (one row per example): {err}") from None
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have {self.sizes[0]} columns (one row per example), "
-                             f"got shape {X.shape}")
+            raise DataError(f"{what} must have {self.sizes[0]} columns (one row per example), "
+                            f"got shape {X.shape}")
         if not np.isfinite(X).all():
-            raise ValueError("X has missing or infinite values")
+            r, c = np.argwhere(~np.isfinite(X))[0]
+            raise DataError(f"{what} has missing or infinite values (first at row {r}, column "
+                            f"{c}); drop or impute them first")
         return X
 
-    def _targets(self, y, n):
+    def _targets(self, y, n, what="y"):
         """Return one-hot (or 0/1) target rows: the one format used inside."""
         y = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
         k = self.sizes[-1]
-        if y.shape[0] != n:
-            raise ValueError(f"X has {n} rows but y has {y.shape[0]}")
-        if y.ndim == 2 and y.shape[1] == k and k > 1:
-            return y.astype(self.dtype)
-        y = y.reshape(-1)
+        if y.ndim == 0 or y.shape[0] != n:
+            raise DataError(f"X has {n} rows but {what} has "
+                            f"{y.shape[0] if y.ndim else 'a single value'}")
+        if y.ndim == 2 and y.shape[1] > 1:
+            if y.shape[1] != k:
+                raise DataError(f"{what} has one-hot rows of length {y.shape[1]}, but the "
+                                f"network has {k} output{'s' if k > 1 else ''} "
+                                f"(sizes {self.sizes}); give rows of length {k}, or labels "
+                                f"0..{k - 1}")
+            return self._numbers(y, what).astype(self.dtype)
+        if y.ndim > 2:
+            raise DataError(f"{what} must be labels (1-d) or one-hot rows (2-d), got shape "
+                            f"{y.shape}")
+        y = self._numbers(y.reshape(-1), what)
         if k == 1:
-            if not np.all(np.isfinite(y.astype(float))):
-                raise ValueError("y has missing or infinite values")
+            if not np.all(np.isfinite(y)):
+                raise DataError(f"{what} has missing or infinite values")
             return y.astype(self.dtype)[:, None]
-        if not np.all(np.equal(np.mod(y, 1), 0)) or y.min() < 0 or y.max() >= k:
-            raise ValueError(f"labels must be integers 0..{k - 1} (or one-hot rows of "
-                             f"length {k})")
+        if not np.all(np.isfinite(y)) or not np.all(np.equal(np.mod(y, 1), 0)) \
+                or y.min() < 0 or y.max() >= k:
+            raise DataError(f"{what}: labels must be integers 0..{k - 1} (or one-hot rows of "
+                            f"length {k}); recode other labels first (e.g. "
+                            "pd.Categorical(y).codes)")
         Y = np.zeros((n, k), dtype=self.dtype)
         Y[np.arange(n), y.astype(int)] = 1.0
         return Y
+
+    @staticmethod
+    def _numbers(y, what):
+        """Return y as floats, or say that labels must be numbers (strings are refused)."""
+        try:
+            return np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            labels = pd.Series(np.ravel(y))
+            first = labels[pd.to_numeric(labels, errors="coerce").isna()].iloc[0]
+            raise DataError(f"{what} holds non-numeric labels (such as {first!r}); a network "
+                            "takes integer labels 0..k-1 or one-hot rows: recode them first "
+                            "(e.g. codes = pd.Categorical(y).codes)") from None
 
     def _labels(self, y):
         y = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
         if y.ndim == 2 and y.shape[1] > 1:
             return np.argmax(y, axis=1)
-        y = y.reshape(-1)
+        y = self._numbers(y.reshape(-1), "y")
         return (y > 0.5).astype(int) if self.sizes[-1] == 1 else y.astype(int)
 
     # ------------------------------------------------------------------ cost and gradient
@@ -312,11 +350,15 @@ class Network:
         labels = self._labels(y)
         val = None
         if validation_data is not None:
-            Xv = self._inputs(validation_data[0])
-            val = (Xv, self._targets(validation_data[1], Xv.shape[0]),
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise DataError("validation_data must be a pair (X_val, y_val)")
+            Xv = self._inputs(validation_data[0], "validation X")
+            val = (Xv, self._targets(validation_data[1], Xv.shape[0], "validation y"),
                    self._labels(validation_data[1]))
-        if int(batch_size) < 1 or int(epochs) < 0 or eta <= 0 or lmbda < 0:
-            raise ValueError("need batch_size ≥ 1, epochs ≥ 0, eta > 0 and lmbda ≥ 0")
+        if not (np.all(np.isfinite([batch_size, epochs, eta, lmbda])) and int(batch_size) >= 1
+                and int(epochs) >= 0 and eta > 0 and lmbda >= 0):
+            raise DataError(f"need batch_size ≥ 1, epochs ≥ 0, eta > 0 and lmbda ≥ 0, all finite "
+                            f"(got {batch_size}, {epochs}, {eta}, {lmbda})")
         # Nielsen's weight decay is glmnet's ridge with lam = λ/n: w ← (1 − η·lam)·w − η·∇C.
         decay = 1.0 - eta * Penalty.from_nielsen(lmbda, n).lam
         rows = []

@@ -7,19 +7,20 @@ changes and nothing is shown); label, save or display it as you like.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from ..core.activations import get_activation
+from .figure import InlineFigure
 
 __all__ = ["activation_gallery", "sigmoid_limit", "coefficient_plot", "sgd_trajectory", "path_plot",
            "cv_plot",
-           "cost_curve", "probability_curves", "model_comparison_plot"]
+           "cost_curve", "probability_curves", "model_comparison_plot",
+           "plot_glm_diagnostics"]
 
 GALLERY = ("step", "logistic", "probit", "cauchit", "cloglog", "loglog")
 
 
 def _figure(ncols=1, nrows=1, width=6.4, height=4.2):
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = InlineFigure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
 
@@ -90,7 +91,9 @@ def sigmoid_limit(cs=(0.5, 1, 2, 5, 20, 100), zlim=4.0):
 def coefficient_plot(comparison, alpha=0.05):
     """Plot neuron weights beside GLM coefficients, with (1 − alpha) Wald intervals.
 
-    One panel per fit in the comparison; terms on the vertical axis.
+    One column of panels per fit; the intercept (on its own scale, it would flatten every
+    other coefficient into a dot) in a short panel above the other terms. The figure grows
+    with the number of terms, and the legend sits below the panels, off the data.
 
     Parameters
     ----------
@@ -105,20 +108,39 @@ def coefficient_plot(comparison, alpha=0.05):
 
     q = norm.ppf(1 - alpha / 2)
     groups = list(comparison.table.groupby(["activation", "cost"], sort=False))
-    fig, axes = _figure(ncols=len(groups), width=3.6 * len(groups) + 1, height=3.6)
-    for ax, ((act, cost), rows) in zip(axes[0], groups, strict=True):
-        y = np.arange(len(rows))
-        ax.errorbar(rows["glm"], y + 0.12, xerr=q * rows["glm_se"], fmt="s", ms=5,
-                    capsize=3, label=f"GLM ({act} link, MLE)")
-        ax.errorbar(rows["neuron"], y - 0.12, xerr=q * rows["neuron_se"], fmt="o", ms=5,
-                    capsize=3, label=f"neuron ({cost})")
-        ax.axvline(0, color="grey", lw=0.8)
-        ax.set_yticks(y, rows["term"])
-        ax.invert_yaxis()
-        ax.set_xlabel("estimate (weight = coefficient)")
-        ax.set_ylabel("term")
-        ax.set_title(f"{act}, {cost.replace('_', '-')} cost", fontsize=10)
-        ax.legend(fontsize=7, loc="best")
+    is_icpt = [rows["term"].str.startswith("Intercept").to_numpy() for _, rows in groups]
+    n_icpt = max(int(m.sum()) for m in is_icpt)
+    n_rest = max(int((~m).sum()) for m in is_icpt)
+    same_terms = all(list(g[1]["term"]) == list(groups[0][1]["term"]) for g in groups)
+    heights = [h for h in (n_icpt, n_rest) if h]
+    width = 3.2 * len(groups) + 1.6 + 0.06 * max(len(t) for t in comparison.table["term"])
+    fig = InlineFigure(figsize=(width, 1.3 + 0.32 * sum(heights) + 0.5 * len(heights)),
+                       layout="constrained")
+    axes = fig.subplots(len(heights), len(groups), squeeze=False,
+                        gridspec_kw={"height_ratios": [h + 0.8 for h in heights]})
+    handles = None
+    for j, ((act, cost), rows) in enumerate(groups):
+        parts = [rows[is_icpt[j]], rows[~is_icpt[j]]]
+        parts = [p for p, h in zip(parts, (n_icpt, n_rest), strict=True) if h]
+        for i, part in enumerate(parts):
+            ax = axes[i, j]
+            y = np.arange(len(part))
+            glm = ax.errorbar(part["glm"], y + 0.15, xerr=q * part["glm_se"], fmt="s", ms=4,
+                              capsize=2, color="tab:blue")
+            neuron = ax.errorbar(part["neuron"], y - 0.15, xerr=q * part["neuron_se"],
+                                 fmt="o", ms=4, capsize=2, color="tab:orange")
+            handles = handles or (glm, neuron)
+            ax.axvline(0, color="grey", lw=0.8)
+            ax.set_yticks(y, list(part["term"]) if (j == 0 or not same_terms) else [])
+            ax.set_ylim(len(part) - 0.5, -0.5)
+            ax.tick_params(axis="both", labelsize=8)
+            ax.grid(axis="x", color="0.9", lw=0.6)
+            if i == 0:
+                ax.set_title(f"{act}, {cost.replace('_', '-')} cost", fontsize=10)
+        axes[-1, j].set_xlabel("estimate (weight = coefficient)", fontsize=9)
+    fig.legend(handles, [f"GLM (MLE), {100 * (1 - alpha):g}% Wald interval",
+                         f"neuron, {100 * (1 - alpha):g}% interval"],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
 
 
@@ -223,46 +245,61 @@ def probability_curves(fit_a, fit_b):
     return fig
 
 
-def path_plot(path, xvar="lambda"):
-    """Plot coefficient paths as glmnet's ``plot``: each weight against log λ or ‖w‖₁.
+def path_plot(path, xvar="lambda", label=False):
+    """Plot coefficient paths as glmnet's ``plot``: each weight against log λ, ‖w‖₁ or %Dev.
 
     Parameters
     ----------
-    path : glmnet_bridge.path.GlmnetPath
-    xvar : {"lambda", "norm"}
+    path : glmnet_bridge.glmnet.path.GlmnetPath
+    xvar : {"lambda", "norm", "dev"}
+        log λ, the L1 norm of the weights, or the fraction of deviance explained
+        (R's ``xvar``); the top axis shows the nonzero weights (df), as R does.
+    label : bool, default False
+        Name each curve at its right-hand end (R's ``label = TRUE``).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    if xvar not in ("lambda", "norm"):
-        raise ValueError("xvar must be 'lambda' or 'norm'")
+    if xvar not in ("lambda", "norm", "dev"):
+        raise ValueError("xvar must be 'lambda', 'norm' or 'dev'")
     start = int(path.design.intercept)
     W = path.coefs.iloc[:, start:]
-    x = np.log(path.lambdas) if xvar == "lambda" else np.abs(W).sum(axis=1).to_numpy()
+    x = {"lambda": lambda: np.log(path.lambdas),
+         "norm": lambda: np.abs(W).sum(axis=1).to_numpy(),
+         "dev": lambda: np.asarray(path.dev_ratio)}[xvar]()
     fig, axes = _figure(width=7.0, height=4.4)
     ax = axes[0, 0]
     for name in W.columns:
-        ax.plot(x, W[name].to_numpy(), lw=1.2, label=name)
+        line, = ax.plot(x, W[name].to_numpy(), lw=1.2, label=name)
+        if label:
+            end = int(np.argmax(x)) if xvar != "lambda" else int(np.argmin(x))
+            ax.annotate(str(name), (x[end], W[name].iloc[end]), xytext=(3, 0),
+                        textcoords="offset points", fontsize=7, color=line.get_color(),
+                        va="center")
     ax.axhline(0, color="grey", lw=0.6)
-    ax.set_xlabel("log λ" if xvar == "lambda" else "L1 norm of the weights")
+    ax.set_xlabel({"lambda": "log λ", "norm": "L1 norm of the weights",
+                   "dev": "fraction of deviance explained"}[xvar])
     ax.set_ylabel("coefficient (original scale)")
     top = ax.secondary_xaxis("top")
     ticks = np.linspace(0, len(x) - 1, min(6, len(x))).astype(int)
     top.set_xticks(x[ticks], [str(d) for d in path.df[ticks]])
     top.set_xlabel(f"nonzero weights (df) — {path.activation} neuron, alpha = {path.alpha:g}, "
                    f"{len(x)} values of λ", fontsize=9)
-    if len(W.columns) <= 12:
+    if len(W.columns) <= 12 and not label:
         ax.legend(fontsize=7, loc="best")
     return fig
 
 
 def cv_plot(cv):
-    """Plot cross-validated loss against log λ with ±1 SE bars, like ``plot.cv.glmnet``.
+    """Plot cross-validated loss against log λ as ``plot.cv.glmnet`` does.
+
+    Red dots with ±1 SE bars, dotted lines at lambda_min and lambda_1se, and the number
+    of nonzero weights along the top.
 
     Parameters
     ----------
-    cv : glmnet_bridge.path.CVGlmnet
+    cv : glmnet_bridge.glmnet.cv.CVGlmnet
 
     Returns
     -------
@@ -273,10 +310,14 @@ def cv_plot(cv):
     x = np.log(cv.lambdas)
     ax.errorbar(x, cv.cvm, yerr=cv.cvsd, fmt="o", ms=3, color="tab:red", ecolor="grey",
                 elinewidth=0.8, capsize=2)
-    ax.axvline(np.log(cv.lambda_min), ls="--", color="black", lw=0.8, label="lambda_min")
-    ax.axvline(np.log(cv.lambda_1se), ls=":", color="black", lw=0.8, label="lambda_1se")
-    label = {"deviance": "binomial deviance", "class": "misclassification error",
-             "auc": "AUC", "mse": "mean squared error"}[cv.type_measure]
+    ax.axvline(np.log(cv.lambda_min), ls=":", color="black", lw=0.8, label="lambda_min")
+    ax.axvline(np.log(cv.lambda_1se), ls=":", color="grey", lw=0.8, label="lambda_1se")
+    label = {"deviance": f"{cv.family} deviance", "class": "misclassification error",
+             "auc": "AUC", "mse": "mean squared error",
+             "mae": "mean absolute error"}[cv.type_measure]
+    top = ax.secondary_xaxis("top")
+    ticks = np.linspace(0, len(x) - 1, min(8, len(x))).astype(int)
+    top.set_xticks(x[ticks], [str(d) for d in cv.nzero[ticks]])
     ax.set_xlabel("log λ")
     ax.set_ylabel(f"cross-validated {label}")
     ax.legend(fontsize=8)
@@ -306,4 +347,87 @@ def model_comparison_plot(models):
     ax.set_xlabel("number of parameters")
     ax.set_ylabel("cross-validated deviance per row")
     ax.set_title("GLM (0 hidden units) against networks", fontsize=10)
+    return fig
+
+
+def plot_glm_diagnostics(fit, bins=None):
+    """Plot R's four ``plot.lm`` panels for a GLM fit; binned residuals for a binary outcome.
+
+    Residuals against the linear predictor (for a 0/1 outcome, Gelman and Hill's binned
+    residuals: the mean of y − μ in bins of μ, within ±2 standard errors when the model
+    fits), a normal Q-Q plot and the scale-location plot of the standardised deviance
+    residuals (R's ``rstandard``), and standardised Pearson residuals against leverage with
+    Cook's distance contours at 0.5 and 1.
+
+    Parameters
+    ----------
+    fit : NeuronFit
+        An unpenalised GLM fit.
+    bins : int, optional
+        Bins of the binned-residual panel (default: about √n, at least 5 rows a bin).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from scipy import stats
+
+    infl = fit.get_influence()
+    z = np.asarray(fit.predict(which="linear"), dtype=float)
+    mu = np.asarray(fit.predict(), dtype=float)
+    y = np.asarray(fit.design.y, dtype=float)
+    rdev = np.asarray(fit.resid_deviance, dtype=float)
+    rstd = np.asarray(infl.resid_studentized, dtype=float)
+    rpear = np.asarray(infl.resid_standardized("pearson"), dtype=float)
+    h = np.asarray(infl.hat_matrix_diag, dtype=float)
+    fig, axes = _figure(2, 2, width=9.6, height=7.6)
+    ax = axes[0, 0]
+    binary = fit.family == "binomial" and fit.design.trials is None
+    if binary:
+        n = len(y)
+        k = int(bins) if bins else max(min(int(np.sqrt(n)), n // 5), 1)
+        order = np.argsort(mu, kind="stable")
+        groups = np.array_split(order, k)
+        mbar = np.array([mu[g].mean() for g in groups])
+        rbar = np.array([(y[g] - mu[g]).mean() for g in groups])
+        band = np.array([2.0 * np.sqrt(mu[g].mean() * (1 - mu[g].mean()) / len(g))
+                         for g in groups])
+        ax.plot(mbar, band, color="grey", lw=1)
+        ax.plot(mbar, -band, color="grey", lw=1)
+        ax.scatter(mbar, rbar, s=14, color="black")
+        ax.set_xlabel("mean fitted probability in bin")
+        ax.set_ylabel("mean residual y − μ")
+        ax.set_title(f"Binned residuals ({k} bins, ±2 SE)")
+    else:
+        ax.scatter(z, rdev, s=10, alpha=0.6)
+        ax.set_xlabel("linear predictor z")
+        ax.set_ylabel("deviance residual")
+        ax.set_title("Residuals vs fitted")
+    ax.axhline(0.0, color="grey", ls=":", lw=1)
+    ax = axes[0, 1]
+    theo = stats.norm.ppf((np.arange(1, len(rstd) + 1) - 0.5) / len(rstd))
+    ax.scatter(theo, np.sort(rstd), s=10, alpha=0.6)
+    lim = [theo.min(), theo.max()]
+    ax.plot(lim, lim, color="grey", ls=":", lw=1)
+    ax.set_xlabel("theoretical quantiles")
+    ax.set_ylabel("std. deviance residual")
+    ax.set_title("Normal Q-Q")
+    ax = axes[1, 0]
+    ax.scatter(z, np.sqrt(np.abs(rstd)), s=10, alpha=0.6)
+    ax.set_xlabel("linear predictor z")
+    ax.set_ylabel("√|std. deviance residual|")
+    ax.set_title("Scale-location")
+    ax = axes[1, 1]
+    ax.scatter(h, rpear, s=10, alpha=0.6)
+    k = len(fit.params)
+    hh = np.linspace(max(h.min(), 1e-3), min(h.max() * 1.05, 0.999), 200)
+    for level in (0.5, 1.0):
+        r = np.sqrt(level * k * (1.0 - hh) / hh)
+        ax.plot(hh, r, color="red", ls="--", lw=0.8)
+        ax.plot(hh, -r, color="red", ls="--", lw=0.8)
+    span = max(np.abs(rpear).max() * 1.1, 1.0)
+    ax.set_ylim(-span, span)
+    ax.set_xlabel("leverage h")
+    ax.set_ylabel("std. Pearson residual")
+    ax.set_title("Residuals vs leverage (Cook's D 0.5, 1)")
     return fig

@@ -92,7 +92,8 @@ def gradient_descent(engine, beta0, *, epochs=5000, eta=None, batch_size=None,
         First mini-batch size m (it grows to n, see above); None for full-batch
         gradient descent.
     tol : float, default 1e-9
-        Full batch: stop when max |∂C/∂w_j| ≤ tol (standardised scale).
+        Full batch: stop when max |∂C/∂w_j| ≤ tol (standardised scale); a mini-batch
+        schedule runs all its epochs and counts as converged if it ends there.
     seed : int or numpy.random.Generator, default 0
         Seeds the shuffling.
     progress : callable, optional
@@ -158,4 +159,13 @@ def gradient_descent(engine, beta0, *, epochs=5000, eta=None, batch_size=None,
                 f"gradient descent diverged at epoch {epoch} (learning rate η = {eta:.3g}); "
                 "pass a smaller eta"
             )
+    if batch_size is not None:
+        # A schedule has no stopping rule of its own; the fit converged if it ended where
+        # the full-data gradient vanishes (to the full-batch rule's tolerance).
+        _, g, _ = engine.evaluate(to_original(b), order=1, value=False)
+        gmax = float(np.max(np.abs(grad_b(g)))) / total
+        converged = gmax <= max(tol, 1e-8)
+        message += (f"; the full gradient at the end is {gmax:.1e}: "
+                    + ("a stationary point, the optimum" if converged
+                       else "not yet at the optimum (more epochs or a larger eta)"))
     return SolverResult(to_original(b), converged, epoch, message, costs, betas)

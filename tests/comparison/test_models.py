@@ -65,3 +65,50 @@ def test_multiclass_and_plot():
     ax = fig.axes[0]
     assert ax.get_xlabel() and ax.get_ylabel()
     assert "heuristic" in m.summary()
+
+
+def test_formula_with_factors_interactions_and_transformations():
+    d = sm.datasets.fair.load_pandas().data.sample(500, random_state=1)
+    d["affair"] = (d["affairs"] > 0).astype(int)
+    f = "affair ~ C(religious) + age * yrs_married + np.log(educ)"
+    m = gb.compare_models(f, data=d, hidden=[0, 2], nfolds=3, seeds=(0,), epochs=20)
+    ref = sm.Logit.from_formula(f, data=d).fit(disp=0, method="newton", tol=1e-12)
+    glm = m.table.iloc[0]
+    assert glm["train_loglik"] == pytest.approx(ref.llf, rel=1e-8)
+    assert glm["n_params"] == len(ref.params) == 8  # 3 dummies against the reference level
+    # the network sees the same 7 inputs (its bias is the intercept)
+    assert m.table.iloc[1]["model"] == "network [7, 2, 1]"
+
+
+def test_rank_deficiency_names_the_terms():
+    d = sm.datasets.fair.load_pandas().data.sample(300, random_state=2)
+    d["affair"] = (d["affairs"] > 0).astype(int)
+    d["age2"] = 2 * d["age"]
+    with pytest.raises(gb.DataError, match="age2"):
+        gb.compare_models("affair ~ age + age2", data=d, hidden=[0], nfolds=3)
+
+
+@pytest.mark.parametrize("bad", [[0, -2], [1.5], [], "two"])
+def test_hidden_sizes_are_checked(bad):
+    with pytest.raises(gb.DataError, match="hidden must be"):
+        gb.compare_models("GRADE ~ GPA", data=gb.datasets.load_spector(), hidden=bad)
+
+
+def test_separated_glm_folds_are_said_and_explained():
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.uniform(-3, -0.2, 30), rng.uniform(0.2, 3, 30)]
+    y = (x > 0).astype(float)
+    y[[0, 59]] = 1 - y[[0, 59]]  # two rows on the wrong side: separated in some folds only
+    m = gb.compare_models(X=x[:, None], y=y, hidden=[0], nfolds=5)
+    runs = m.runs
+    # each fold's separation, checked independently by statsmodels' own detection
+    folds = np.random.default_rng(0).permutation(np.arange(60) % 5)
+    for r in runs.itertuples():
+        train = folds != r.fold
+        xs, ys = x[train], y[train]
+        separable = xs[ys == 1].min() > xs[ys == 0].max() or xs[ys == 0].min() > xs[ys == 1].max()
+        assert r.separated == separable
+    assert m.table.loc[0, "separated_folds"] == runs["separated"].sum() > 0
+    text = m.summary()
+    assert f"separated in {runs['separated'].sum()} of 5 folds" in text
+    assert "unbounded" in text

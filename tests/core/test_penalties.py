@@ -52,7 +52,7 @@ def test_kkt_conditions_hold_to_1e_7(sim, act, alpha, standardize):
 
 def test_the_lasso_selects_exact_zeros(sim):
     X, y = sim
-    fit = gb.fit_neuron(X=X, y=y, lam=0.05, alpha=1.0)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=0.05, alpha=1.0)
     assert (fit.params.iloc[1:] == 0).sum() >= 2  # exact zeros, not small numbers
 
 
@@ -64,7 +64,7 @@ def test_agrees_with_statsmodels_glm_elastic_net(sim, alpha):
     assert kw["alpha"][0] == 0.0 and kw["L1_wt"] == alpha
     ref = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial()).fit_regularized(
         method="elastic_net", cnvrg_tol=1e-12, maxiter=10_000, **kw)
-    fit = gb.fit_neuron(X=X, y=y, lam=lam, alpha=alpha)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=lam, alpha=alpha)
     # statsmodels' coordinate descent stops ~3e-5 short even at cnvrg_tol=1e-12; ours
     # meets the KKT conditions to 1e-7 (above) and its objective is never larger.
     np.testing.assert_allclose(fit.params.to_numpy(), ref.params, atol=1e-4)
@@ -84,7 +84,7 @@ def test_statsmodels_discrete_l1_scaling(sim):
     kw = penalties.to_statsmodels(lam, 1.0, k=X.shape[1] + 1, n=n, model="discrete")
     ref = sm.Logit(y, sm.add_constant(X)).fit_regularized(method="l1", disp=0, acc=1e-12,
                                                           maxiter=1000, trim_mode="off", **kw)
-    fit = gb.fit_neuron(X=X, y=y, lam=lam, alpha=1.0)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=lam, alpha=1.0)
     np.testing.assert_allclose(fit.params.to_numpy(), ref.params, atol=1e-5)
 
 
@@ -102,7 +102,7 @@ def test_sklearn_conversion(sim, l1_ratio):
         warnings.simplefilter("ignore")
         m = LogisticRegression(C=kw["C"], l1_ratio=kw["l1_ratio"], solver=solver, tol=1e-12,
                                max_iter=100_000).fit(X, y)
-    fit = gb.fit_neuron(X=X, y=y, lam=lam, alpha=l1_ratio)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=lam, alpha=l1_ratio)
     np.testing.assert_allclose(fit.params.to_numpy(), np.r_[m.intercept_, m.coef_.ravel()],
                                atol=1e-4)
 
@@ -133,7 +133,7 @@ def test_nnet_decay_penalises_the_bias_too(sim):
 
     ref = optimize.minimize(nnet_objective, np.zeros(Xc.shape[1]), method="BFGS",
                             options={"gtol": 1e-10})
-    fit = gb.fit_neuron(X=X, y=y, lam=conv["lam"], alpha=conv["alpha"],
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=conv["lam"], alpha=conv["alpha"],
                         penalize_bias=conv["penalize_bias"])
     np.testing.assert_allclose(fit.params.to_numpy(), ref.x, atol=1e-6)
     assert penalties.to_nnet(conv["lam"], n) == {"decay": pytest.approx(decay)}
@@ -142,7 +142,7 @@ def test_nnet_decay_penalises_the_bias_too(sim):
 def test_ridge_standard_errors_are_the_penalised_sandwich(sim):
     X, y = sim
     lam, n = 0.05, len(y)
-    fit = gb.fit_neuron(X=X, y=y, lam=lam, alpha=0.0)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=lam, alpha=0.0)
     assert fit.cov_type == "sandwich"
     b = fit.params.to_numpy()
     Xc = np.column_stack([np.ones(n), X])
@@ -159,7 +159,7 @@ def test_ridge_standard_errors_are_the_penalised_sandwich(sim):
 
 def test_lasso_has_no_naive_p_values_and_relaxes_with_a_warning(sim):
     X, y = sim
-    fit = gb.fit_neuron(X=X, y=y, lam=0.03, alpha=1.0)
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=0.03, alpha=1.0)
     with pytest.raises(ValueError, match="no honest standard errors"):
         _ = fit.bse
     text = str(fit.summary())
@@ -174,15 +174,16 @@ def test_lasso_has_no_naive_p_values_and_relaxes_with_a_warning(sim):
 
 def test_penalty_factor_zero_leaves_a_weight_free(sim):
     X, y = sim
-    fit = gb.fit_neuron(X=X, y=y, lam=10.0, alpha=1.0, penalty_factor=[0, 1, 1, 1, 1, 1])
+    fit = gb.fit_neuron(X=X, y=y, standardize=False, lam=10.0, alpha=1.0,
+                        penalty_factor=[0, 1, 1, 1, 1, 1])
     assert fit.params["x1"] != 0 and np.all(fit.params.iloc[2:] == 0)
 
 
 def test_penalty_input_errors(sim):
     X, y = sim
     with pytest.raises(ValueError, match="0 ≤ alpha ≤ 1"):
-        gb.fit_neuron(X=X, y=y, lam=0.1, alpha=2.0)
+        gb.fit_neuron(X=X, y=y, standardize=False, lam=0.1, alpha=2.0)
     with pytest.raises(ValueError, match="solver='newton'"):
-        gb.fit_neuron(X=X, y=y, lam=0.1, solver="sgd")
+        gb.fit_neuron(X=X, y=y, standardize=False, lam=0.1, solver="sgd")
     with pytest.raises(ValueError, match="one per weight"):
-        gb.fit_neuron(X=X, y=y, lam=0.1, penalty_factor=[1, 1])
+        gb.fit_neuron(X=X, y=y, standardize=False, lam=0.1, penalty_factor=[1, 1])

@@ -124,9 +124,9 @@ def test_glmnet_gaussian_quirk_is_fitting_y_over_its_sd(spector):
     plain = gb.fit_neuron(X=X, y=y, activation="identity", lam=lam, alpha=alpha,
                           standardize=True)
     assert np.max(np.abs(plain.params - quirk.params)) > 1e-4  # it is a different objective
-    lasso_q = gb.fit_neuron(X=X, y=y, activation="identity", lam=lam, alpha=1.0,
+    lasso_q = gb.fit_neuron(X=X, y=y, activation="identity", standardize=False, lam=lam, alpha=1.0,
                             glmnet_gaussian=True)
-    lasso = gb.fit_neuron(X=X, y=y, activation="identity", lam=lam, alpha=1.0)
+    lasso = gb.fit_neuron(X=X, y=y, activation="identity", standardize=False, lam=lam, alpha=1.0)
     np.testing.assert_allclose(lasso_q.params, lasso.params, atol=1e-10)  # no ridge part
     with pytest.raises(ValueError, match="identity"):
         gb.fit_neuron(X=X, y=(y > 3).astype(float), lam=lam, glmnet_gaussian=True)

@@ -47,7 +47,7 @@ def test_results_never_call_fit_neuron():
 
 
 def test_relaxed_and_the_null_model_refit_through_the_model(spector, monkeypatch):
-    fit = gb.fit_neuron(FORMULA, data=spector, lam=0.05, alpha=1.0)
+    fit = gb.fit_neuron(FORMULA, data=spector, standardize=False, lam=0.05, alpha=1.0)
     # a relaxed refit needs no fit_neuron at all
     import glmnet_bridge.estimation.fit as fit_module
 
@@ -81,7 +81,6 @@ def test_null_model_with_an_offset_is_statsmodels_llnull(spector):
     ({"exposure": np.ones(32)}, "exposure= is a log-link offset"),
     ({"reference": 1}, "reference= names the reference category"),
     ({"alpha": 1.0}, "alpha shapes a penalty, but lam = 0"),
-    ({"standardize": True}, "standardize shapes a penalty"),
     ({"penalty_factor": [1, 1, 1]}, "penalty_factor shapes a penalty"),
     ({"glmnet_gaussian": True}, "glmnet_gaussian= .* needs lam > 0"),
     ({"activation": "step"}, "no likelihood to fit"),
@@ -164,3 +163,12 @@ def test_seed_reaches_the_large_n_subsample():
     np.testing.assert_allclose(a.bse, b.bse, rtol=1e-7)
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
     np.testing.assert_allclose(a.params.to_numpy(), ref.params, rtol=1e-9)
+
+
+def test_a_two_category_softmax_is_logistic_regression(spector):
+    soft = gb.fit_neuron(FORMULA, data=spector, activation="softmax")
+    logit = sm.Logit(spector["GRADE"], sm.add_constant(spector[["GPA", "TUCE", "PSI"]]))
+    logit = logit.fit(disp=0, method="newton", tol=1e-12)
+    np.testing.assert_allclose(soft.params.to_numpy().ravel(), logit.params, rtol=1e-10)
+    np.testing.assert_allclose(soft.bse.to_numpy().ravel(), logit.bse, rtol=1e-9)
+    assert soft.llf == pytest.approx(logit.llf, rel=1e-13)

@@ -49,8 +49,49 @@ def test_sigmoid_limit():
 def test_coefficient_plot_and_comparison_plot(spector):
     cmp = gb.compare(F, data=spector, quadratic=True)
     fig = cmp.plot()
-    assert_labelled(fig)
-    assert len(fig.axes) == 3
+    # per fit: the intercept on its own axis above the other terms; x labelled below them
+    assert len(fig.axes) == 6
+    assert all(ax.get_xlabel() for ax in fig.axes[3:]) and fig.axes[0].get_title()
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Intercept"]
+
+
+def test_coefficient_plot_with_thirty_terms_is_readable():
+    import statsmodels.api as sm
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    d = sm.datasets.fair.load_pandas().data
+    d["affair"] = (d["affairs"] > 0).astype(int)
+    cmp = gb.compare("affair ~ C(occupation) + C(religious) + C(rate_marriage) + C(children)"
+                     " + C(educ) + C(occupation_husb) + age + yrs_married", data=d,
+                     activations=("logistic",))
+    assert len(cmp.table) == 30
+    fig = cmp.plot()
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    icpt, rest = fig.axes
+    assert [t.get_text() for t in icpt.get_yticklabels()] == ["Intercept"]
+    labels = [t for t in rest.get_yticklabels() if t.get_text()]
+    assert len(labels) == 29
+    width, height = fig.bbox.width, fig.bbox.height
+    for t in labels + [rest.xaxis.label]:  # nothing clipped at the figure's edges
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+    # the legend sits outside the panels, below them
+    assert rest.get_legend() is None and len(fig.legends) == 1
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert legend.y1 <= rest.get_window_extent(renderer).y0
+    # the intercept's scale does not squash the others: their axis spans only their intervals
+    lo, hi = rest.get_xlim()
+    assert hi - lo < 4 * (cmp.table["glm"].iloc[1:].abs().max() + 2 * cmp.table["glm_se"].max())
+
+
+def test_figures_show_themselves_in_jupyter():
+    from matplotlib.figure import Figure
+
+    fig = plots.activation_gallery()
+    assert isinstance(fig, Figure)
+    png = fig._repr_png_()  # what IPython calls to display an object, no magic needed
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_sgd_trajectory_and_cost_curve(fits):

@@ -4,5 +4,6 @@ Reads a finished :class:`glmnet_bridge.Comparison`; fits nothing of its own.
 """
 
 from .build import report_context, write_report
+from .wide import wide_table
 
-__all__ = ["write_report", "report_context"]
+__all__ = ["write_report", "report_context", "wide_table"]
