@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..exceptions import DataError
+
 __all__ = ["Penalty", "PenaltyWeights", "penalty_value", "from_nielsen", "to_nielsen",
            "from_statsmodels", "to_statsmodels", "from_sklearn", "to_sklearn", "from_nnet",
            "to_nnet"]
@@ -74,18 +76,18 @@ class Penalty:
     def __post_init__(self):
         lam, alpha = float(self.lam), float(self.alpha)
         if not (np.isfinite(lam) and lam >= 0):
-            raise ValueError(f"lam must be a finite number ≥ 0, got {self.lam!r}")
+            raise DataError(f"lam must be a finite number ≥ 0, got {self.lam!r}")
         if not (np.isfinite(alpha) and 0 <= alpha <= 1):
-            raise ValueError(f"alpha must satisfy 0 ≤ alpha ≤ 1 (0 ridge, 1 lasso), "
+            raise DataError(f"alpha must satisfy 0 ≤ alpha ≤ 1 (0 ridge, 1 lasso), "
                              f"got {self.alpha!r}")
         object.__setattr__(self, "lam", lam)
         object.__setattr__(self, "alpha", alpha)
         if self.factors is not None:
             v = np.asarray(self.factors, dtype=float).ravel()
             if not np.all(np.isfinite(v)) or np.any(v < 0):
-                raise ValueError("penalty factors must be finite and non-negative")
+                raise DataError("penalty factors must be finite and non-negative")
             if not np.any(v > 0):
-                raise ValueError("at least one penalty factor must be positive")
+                raise DataError("at least one penalty factor must be positive")
             # glmnet rescales the factors to sum to the number of weights (its vp·ni/Σvp):
             # λ then means the same whatever their overall size.
             v = v * (v.size / v.sum())

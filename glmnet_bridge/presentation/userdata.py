@@ -144,39 +144,33 @@ def check_output(path, suffixes=None, option="--output"):
 def table_arrays(formula, data):
     """Return inputs, integer labels and the names a formula picks from a user's table.
 
-    The right-hand side is coded by patsy (factors as dummies against their first level, no
-    intercept column: a network's biases play that part); the outcome's distinct values
-    become the classes, in sorted order (a Categorical's own order).
+    Built by the package's validation path (:func:`glmnet_bridge.estimation.design.label_design`):
+    factors as dummies against their first level, no intercept column (a network's biases
+    play that part); the outcome's distinct values become the classes, in sorted order (a
+    Categorical's own order).
 
     Returns
     -------
     tuple
         ``(X, labels, input_names, levels)``.
     """
-    import numpy as np
-    import pandas as pd
-    import patsy
+    from ..estimation.checks import categories
+    from ..estimation.design import label_design
 
     if "~" not in formula:
         raise UsageError(f"--formula {formula!r} has no '~'; write 'outcome ~ x1 + x2'")
-    lhs, rhs = formula.split("~", 1)
-    Y = patsy.dmatrix(lhs.strip() + " - 1", data, NA_action="raise", return_type="dataframe")
-    # coded with the intercept (factors against their reference level), which is then
-    # dropped: the network's biases play its part
-    X = patsy.dmatrix(rhs, data, NA_action="raise", return_type="dataframe")
-    X = X.drop(columns=[c for c in X.columns if c == "Intercept"])
-    if Y.shape[1] == 1:
-        codes, levels = pd.factorize(Y.iloc[:, 0], sort=True)
-        levels = [str(v) for v in levels]
-    else:
-        codes = np.argmax(Y.to_numpy(), axis=1)
-        # patsy names them 'type[No]', 'C(type)[Yes]': keep what is inside the brackets
-        levels = [str(c)[str(c).rindex("[") + 1:-1] if str(c).endswith("]") else str(c)
-                  for c in Y.columns]
-    if len(levels) < 2:
+    lhs = formula.split("~", 1)[0]
+    # The package's own validation path: missing values, stray strings in numeric columns
+    # and unknown names are refused there, naming the column. Factors are coded against
+    # their reference level (the intercept is dropped: the network's biases play its part).
+    design, labels = label_design(formula, data)
+    if len(set(map(str, labels))) < 2:
         raise UsageError(f"the outcome {lhs.strip()!r} takes a single value; a classifier "
                          "needs two classes or more")
+    codes, levels = categories(labels)
+    levels = [str(v) for v in levels]
     if len(levels) > 50:
         raise UsageError(f"the outcome {lhs.strip()!r} has {len(levels)} distinct values; "
                          "train classifies a factor (use fit_neuron for a continuous outcome)")
-    return X.to_numpy(dtype=float), np.asarray(codes), list(X.columns), levels
+    start = int(design.intercept)
+    return design.inputs, codes, list(design.names[start:]), levels

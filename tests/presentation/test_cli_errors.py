@@ -128,3 +128,18 @@ def test_train_on_a_users_csv(tmp_path, capsys):
     assert float(out.strip().splitlines()[-1].split(":")[1]) > 0.85
     one_line_error(capsys, ["train", "--data", str(src), "--formula", "group ~ x1",
                             "--sizes", "1", "5", "3"], "output layer must have 2")
+
+
+def test_train_refuses_a_stray_string_instead_of_coding_it_as_a_factor(tmp_path):
+    # A numeric column with one text value must not become a factor with a level per value.
+    import subprocess
+    import sys
+
+    path = tmp_path / "stray.csv"
+    path.write_text("y,x1,x2\n0,1.0,2\n1,2.0,3\n0,abc,1\n1,4.0,5\n0,5.0,1\n1,6.0,7\n")
+    out = subprocess.run([sys.executable, "-m", "glmnet_bridge.presentation.cli", "train",
+                          "--data", str(path), "--formula", "y ~ x1 + x2", "--epochs", "1"],
+                         capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "column 'x1'" in out.stderr and "'abc'" in out.stderr
+    assert "Traceback" not in out.stderr
