@@ -204,6 +204,17 @@ def _train(args):
     return 0
 
 
+def _positive_int(text):
+    """Parse a whole number ≥ 1 (argparse reports a bad one in a single line)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser():
     """Return the argument parser of the ``glmnet-bridge`` command."""
     parser = _Parser(
@@ -223,7 +234,8 @@ def build_parser():
                     "statsmodels GLM coefficients. With no options: the bundled Spector "
                     f"data, {SPECTOR_FORMULA}.")
     _model_options(c)
-    c.add_argument("--digits", type=int, default=6, help="significant digits (default: 6)")
+    c.add_argument("--digits", type=_positive_int, default=6,
+                   help="significant digits (default: 6)")
     c.add_argument("--output", metavar="table.csv", help="also write the table to a CSV file")
     c.set_defaults(run=_compare)
 

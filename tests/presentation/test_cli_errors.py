@@ -143,3 +143,14 @@ def test_train_refuses_a_stray_string_instead_of_coding_it_as_a_factor(tmp_path)
     assert out.returncode == 2
     assert "column 'x1'" in out.stderr and "'abc'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_bad_number_of_digits_is_one_line_exit_2():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "glmnet_bridge.presentation.cli", "compare",
+                          "--digits", "-3"], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "--digits" in out.stderr and "at least 1" in out.stderr
+    assert "Traceback" not in out.stderr
