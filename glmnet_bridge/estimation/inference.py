@@ -15,9 +15,10 @@ COV_TYPES = {
     "observed": "inverse observed information (−Hessian of the log-likelihood), "
                 "as statsmodels Logit/Probit",
     "expected": "inverse expected (Fisher) information, as R's glm and statsmodels GLM",
-    "sandwich": "sandwich A⁻¹BA⁻¹, A the observed Hessian of the cost, B the outer "
-                "product of the per-example gradients (statsmodels Logit/Probit's HC0; "
-                "equal to HC0 for the canonical links: logistic, exp, identity)",
+    "sandwich": "sandwich A⁻¹BA⁻¹ (HC0), B the outer product of the per-example gradients "
+                "and A the expected information of a likelihood (R's sandwich::vcovHC on a "
+                "glm; statsmodels Logit/Probit's HC0 uses the observed one, which differs for "
+                "non-canonical links), the Hessian of least squares on a sigmoid (NLS)",
     "HC0": "robust HC0, (X'WX)⁻¹ Σ u_i² x_i x_i' (X'WX)⁻¹ with the GLM's working weights W "
            "(the expected information), as R's sandwich::vcovHC(type = \"HC0\") on a glm",
     "HC1": "robust HC1: HC0 times n/(n − k), as sandwich::vcovHC(type = \"HC1\")",

@@ -187,7 +187,11 @@ class NeuronFit(GLMResultsMixin):
                 raise ValueError("cov_type='cluster' needs cov_kwds={'groups': ...}")
             cov = robust_cov(self, kind, cov_kwds)
         elif kind == "sandwich":
-            A = self.information("observed").to_numpy()
+            # HC0: for a likelihood the bread is the expected information, as R's
+            # sandwich::vcovHC on a glm (the observed one differs for non-canonical links);
+            # least squares on a sigmoid (NLS) has only its Hessian.
+            bread = "expected" if self.cost.is_likelihood else "observed"
+            A = self.information(bread).to_numpy()
             cov = sandwich(self._engine, self._beta, A)
         else:
             if not self.cost.is_likelihood:

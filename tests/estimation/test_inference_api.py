@@ -146,3 +146,19 @@ def test_plot_diagnostics_draws_four_panels(birthwt):
     assert len(fig.axes) == 4 and fig.axes[0].get_title().startswith("Binned residuals")
     fig = gb.fit_neuron("ftv ~ age + smoke", birthwt, activation="exp").plot_diagnostics()
     assert fig.axes[0].get_title() == "Residuals vs fitted"
+
+
+@pytest.mark.parametrize("act", ["probit", "cauchit", "cloglog"])
+def test_sandwich_is_an_alias_of_hc0_for_every_link(birthwt, act):
+    fit = gb.fit_neuron(F, birthwt, activation=act)
+    np.testing.assert_allclose(fit.cov_params("sandwich"), fit.cov_params("HC0"), rtol=1e-10)
+    # HC0 by hand: expected-information bread, the score's outer product as meat
+    X = fit.design.X
+    z = X @ fit.params.to_numpy()
+    a = fit.activation
+    mu, d = a(z), a.derivative(z)
+    y = fit.design.y
+    score = X * ((y - mu) * d / (mu * (1 - mu)))[:, None]
+    bread = np.linalg.inv((X * (d * d / (mu * (1 - mu)))[:, None]).T @ X)
+    np.testing.assert_allclose(fit.cov_params("sandwich"), bread @ score.T @ score @ bread,
+                               rtol=1e-8)
