@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..exceptions import DataError
+
 __all__ = ["lambda_interp", "coef_at", "path_table"]
 
 
@@ -29,6 +31,10 @@ def lambda_interp(lambdas, s):
     tuple of numpy.ndarray
     """
     lam = np.asarray(lambdas, dtype=float)
+    if isinstance(s, str) or np.asarray(s).dtype.kind not in "fiu":
+        raise DataError(f"s={s!r}: a path takes numbers for s; 'lambda.min' and 'lambda.1se' "
+                        "are chosen by cross-validation: use cv_glmnet(...).coef(s=...) or "
+                        ".predict(newx, s=...)")
     s = np.atleast_1d(np.asarray(s, dtype=float))
     if lam.size == 1:
         zeros = np.zeros(s.size, dtype=int)

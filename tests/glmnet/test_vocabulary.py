@@ -77,3 +77,14 @@ def test_path_plot_xvar_and_labels(cv, xvar):
     with pytest.raises(ValueError, match="xvar"):
         cv.path.plot(xvar="df")
     assert cv.plot().axes[0].get_ylabel() == "cross-validated binomial deviance"
+
+
+def test_a_path_refuses_cross_validated_names_for_s_by_name():
+    import glmnet_bridge as gb
+
+    df = gb.datasets.load_spector()
+    X, y = df[["GPA", "TUCE", "PSI"]].to_numpy(), df["GRADE"].to_numpy()
+    path = gb.glmnet_path(X, y)
+    for call in (lambda: path.predict(X[:2], s="lambda.1se"), lambda: path.coef(s="lambda.min")):
+        with pytest.raises(gb.DataError, match=r"s='lambda\.(1se|min)'.*cv_glmnet"):
+            call()
