@@ -137,6 +137,8 @@ class DaskEngine:
     intercept: bool = False
     passes: list = field(default_factory=lambda: [0])
     blocks: list | None = None
+    weight: float | None = None  # Σ f when already known (no pass to count it)
+    nrows: int | None = None  # the rows that count (weight > 0), when some are masked out
 
     def __post_init__(self):
         if self.X.ndim != 2:
@@ -155,8 +157,8 @@ class DaskEngine:
     # ------------------------------------------------------------------ sizes
     @property
     def n(self):
-        """Return the number of rows."""
-        return int(self.X.shape[0])
+        """Return the number of rows (those that count, when rows are masked out)."""
+        return int(self.X.shape[0]) if self.nrows is None else self.nrows
 
     @property
     def k(self):
@@ -170,7 +172,9 @@ class DaskEngine:
 
     @property
     def total_weight(self):
-        """Return Σ f (one pass over f)."""
+        """Return Σ f (one pass over f, unless known)."""
+        if self.weight is not None:
+            return self.weight
         self.passes[0] += 1
         return float(self.f.sum().compute())
 

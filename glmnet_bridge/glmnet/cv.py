@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
+from ..estimation.lazy_design import is_lazy
 from ..exceptions import DataError
-from .path import glmnet_path
+from .path import _fit_path, _lazy_engine, glmnet_path
 from .rvocab import coef_at
 
 __all__ = ["CVGlmnet", "cv_glmnet", "MEASURES"]
@@ -125,7 +126,8 @@ class CVGlmnet:
                              "Nonzero": self.nzero[idx]}, index=["min", "1se"])
 
     def __str__(self):
-        return (f"cv_glmnet, {len(np.unique(self.foldid))} folds, measure: "
+        nfolds = getattr(self, "nfolds", None) or len(np.unique(self.foldid))
+        return (f"cv_glmnet, {nfolds} folds, measure: "
                 f"{self.type_measure}\n\n{self.table().to_string()}")
 
     summary = __str__
@@ -183,6 +185,15 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     Returns
     -------
     CVGlmnet
+
+    Notes
+    -----
+    Dask data (X and y Dask arrays, or a formula on a Dask frame) are cross-validated by
+    passes over the partitions, to the in-memory answer: ``foldid`` is then required, a
+    Dask array or series split as the rows (or numpy values), or with a formula the name
+    of a column of ``data``. Each fold's path is fitted on all the partitions with the
+    held-out rows' weights set to 0 (they drop out of every sum); one last pass scores
+    the held-out rows of every fold. ``type_measure="auc"`` is not available there.
     """
     if type_measure not in MEASURES:
         raise ValueError(f"type_measure must be one of {', '.join(MEASURES)}, "
@@ -200,6 +211,14 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
                        freq_weights=freq_weights, fit_intercept=fit_intercept, offset=offset,
                        exposure=exposure, **common)
     d = full.design
+    if getattr(d, "lazy", False):
+        if type_measure == "auc":
+            raise ValueError("type_measure='auc' ranks all of a fold's held-out rows together: "
+                             "not available on Dask data (use 'deviance', 'class', 'mse' or "
+                             "'mae')")
+        fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
+        return _cv_lazy(full, act, foldid, data, type_measure, family, fold_lams,
+                        r_conventions, common)
     n = d.nobs
     if foldid is None:
         if isinstance(nfolds, bool) or int(nfolds) != nfolds or not 3 <= nfolds <= n:
@@ -239,3 +258,92 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     cvm = np.average(L, axis=0, weights=w)
     cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))
     return CVGlmnet(full, cvm, cvsd, foldid, type_measure, family)
+
+
+def _lazy_foldid(d, foldid, data):
+    """Return the fold of each row of a Dask design as a Dask array split as its rows."""
+    import dask.array as da
+
+    if foldid is None:
+        raise DataError("cv_glmnet on Dask data needs foldid=: each row's fold, as a Dask "
+                        "array or series split as the rows (with a formula, a column name "
+                        "of data)")
+    if isinstance(foldid, str):
+        if data is None or not hasattr(data, "map_partitions"):
+            raise DataError(f"foldid={foldid!r} names a column, but there is no Dask frame")
+        foldid = data[foldid]
+    if hasattr(foldid, "to_dask_array"):
+        foldid = foldid.to_dask_array(lengths=True)
+    elif not is_lazy(foldid):
+        foldid = da.from_array(np.asarray(foldid), chunks=(d.y.chunks[0],))
+    if foldid.ndim != 1 or foldid.shape[0] != d.nobs:
+        raise ValueError(f"foldid needs one fold per row ({d.nobs})")
+    return foldid.rechunk({0: d.y.chunks[0]})
+
+
+def _mask_block(block, fold, k):
+    X, y, f, offset = block
+    return X, y, np.asarray(f, dtype=float) * (np.asarray(fold) != k), offset
+
+
+def _score_block(block, fold, folds, coefs, act, family, measure, r_conventions, lead):
+    # Σ f·loss (per fold and λ) and Σ f over the held-out rows of every fold in one partition
+    X, y, f, off = (np.asarray(a, dtype=float) for a in block)
+    fold = np.asarray(fold)
+    loss, weight = np.zeros((len(folds), coefs[0].shape[0])), np.zeros(len(folds))
+    for i, k in enumerate(folds):
+        test = fold == k
+        if not test.any():
+            continue
+        B = coefs[i]
+        z = X[test] @ B[:, lead:].T + (B[:, 0] if lead else 0.0) + off[test][:, None]
+        w = f[test]
+        loss[i] = w @ _losses(measure, family, y[test], z, act(z), r_conventions)
+        weight[i] = w.sum()
+    return loss, weight
+
+
+def _cv_lazy(full, act, foldid, data, type_measure, family, fold_lams, r_conventions,
+             common):
+    """Return cv_glmnet's answer on Dask data: folds masked by weight, scored by one pass."""
+    import copy
+
+    import dask
+    import dask.array as da
+    from dask import delayed
+
+    from ..engines.dask import tree_sum
+
+    d = full.design
+    cost = get_cost(default_cost(act), act)
+    fold = _lazy_foldid(d, foldid, data)
+    folds = np.sort(np.asarray(da.unique(fold).compute()))
+    if len(folds) < 3:
+        raise ValueError("cross-validation needs at least 3 folds")
+    # one pass: each fold's training weight, weighted outcome and rows
+    train = [fold != k for k in folds]
+    sums = dask.compute(*[((d.freq_weights * t).sum(), (d.freq_weights * t * d.y).sum(),
+                           t.sum()) for t in train])
+    fold_blocks = list(fold.to_delayed(optimize_graph=False).ravel())
+    full_blocks = _lazy_engine(d, cost).partitions()
+    opts = {k: v for k, v in common.items() if k != "activation"}
+    coefs = []
+    for k, t, (w, wy, rows) in zip(folds, train, sums, strict=True):
+        dk = copy.copy(d)
+        dk.freq_weights = d.freq_weights * t
+        blocks = [delayed(_mask_block, pure=True)(b, fb, k)
+                  for b, fb in zip(full_blocks, fold_blocks, strict=True)]
+        dk.blocks = blocks
+        dk.weight_sum, dk.y_mean, dk.counted_rows = float(w), float(wy) / float(w), int(rows)
+        fit = _fit_path(act, dk, _lazy_engine(dk, cost), lambdas=fold_lams, **opts)
+        coefs.append(coef_at(fit.lambdas, fit.coefs.to_numpy(), full.lambdas))
+    parts = [delayed(_score_block, pure=True)(b, fb, folds, coefs, act, family, type_measure,
+                                              r_conventions, int(d.intercept))
+             for b, fb in zip(full_blocks, fold_blocks, strict=True)]
+    loss, weight = tree_sum(parts).compute()
+    L, w = loss / weight[:, None], weight
+    cvm = np.average(L, axis=0, weights=w)
+    cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))
+    cv = CVGlmnet(full, cvm, cvsd, fold, type_measure, family)
+    cv.nfolds = len(folds)
+    return cv

@@ -15,9 +15,10 @@ from ..core.penalties import Penalty
 from ..engines.memory import MemoryEngine
 from ..estimation.checks import check_outcome
 from ..estimation.design import column_sd, make_design
+from ..estimation.lazy_design import is_lazy, lazy_design
 from ..exceptions import DataError
 from ..solvers.result import SolverResult
-from .rvocab import coef_at, path_table
+from .rvocab import coef_at, lambda_interp, path_table
 from .screen import PathSolver
 from .start import blas_threads, free_start, null_start
 
@@ -80,11 +81,39 @@ def _prepare(X, y, activation, freq_weights, formula=None, data=None, fit_interc
     return act, design, problem
 
 
-def _scales(design, standardize):
+def _prepare_lazy(X, y, activation, freq_weights, formula=None, data=None, fit_intercept=True,
+                  offset=None, exposure=None):
+    """Return what :func:`_prepare` returns for Dask data: a checked lazy design, its engine."""
+    act = get_activation(activation)
+    cost = get_cost(default_cost(act), act)
+    if exposure is not None and cost.family != "poisson":
+        raise DataError("exposure= is for Poisson counts (activation='exp'); for another "
+                        "family pass its log as offset=")
+    if formula is not None and not fit_intercept:
+        raise DataError("fit_intercept=False applies to X and y; in a formula write "
+                        "'- 1' to drop the intercept (e.g. \"y ~ x1 + x2 - 1\")")
+    design = lazy_design(formula, data, X, y, cost, fit_intercept=fit_intercept,
+                         freq_weights=freq_weights, offset=offset, exposure=exposure, wide=True)
+    return act, design, _lazy_engine(design, cost)
+
+
+def _lazy_engine(design, cost):
+    # Σ f and the rows that count are known (the check pass, or the fold's mask pass)
+    engine = design.engine(cost)
+    engine.weight = design.weight_sum
+    engine.nrows = getattr(design, "counted_rows", None)
+    return engine
+
+
+def _scales(design, standardize, problem=None):
     # The centred (population, frequency-weighted) SD, with or without an intercept:
     # glmnet 4.1 standardises by it even with intercept = FALSE, where it does not
     # centre the columns themselves (checked against R: tests/glmnet/data/no_intercept.R).
-    return column_sd(design) if standardize else np.ones(design.inputs.shape[1])
+    if not standardize:
+        return np.ones(design.inputs.shape[1])
+    if getattr(design, "lazy", False):
+        return problem.column_moments()[1]  # one pass over the partitions
+    return column_sd(design)
 
 
 def lambda_sequence(grad, scale, alpha, n, p, nlambda=100, lambda_min_ratio=None,
@@ -173,6 +202,7 @@ class GlmnetPath:
         """
         if s is None:
             return self.coefs
+        lambda_interp(self.lambdas, s)  # refuses 'lambda.1se' and other non-numbers, by name
         vals = np.atleast_1d(np.asarray(s, dtype=float))
         if exact and not np.all(np.isin(vals, self.lambdas)):
             if self._refit is None:
@@ -322,18 +352,59 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     Returns
     -------
     GlmnetPath
+
+    Notes
+    -----
+    Dask data (X and y Dask arrays, the per-row arguments Dask or numpy arrays; or a
+    formula on a Dask frame, the per-row arguments column names) give the in-memory path:
+    the design is checked in one pass as for :func:`~glmnet_bridge.fit_neuron`, and every
+    sum over the rows (column SDs, null deviance, each λ's cost, gradient and X'WX, the
+    strong rules' full gradient) is one pass of the Dask engine over the partitions.
     """
-    act, design, problem = _prepare(X, y, activation, freq_weights, formula, data,
-                                    fit_intercept, offset, exposure)
-    n = float(design.freq_weights.sum())
+    if is_lazy(data, X, y):
+        act, design, problem = _prepare_lazy(X, y, activation, freq_weights, formula, data,
+                                             fit_intercept, offset, exposure)
+    else:
+        act, design, problem = _prepare(X, y, activation, freq_weights, formula, data,
+                                        fit_intercept, offset, exposure)
+    path = _fit_path(act, design, problem, alpha=alpha, nlambda=nlambda,
+                     lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
+                     standardize=standardize, penalty_factor=penalty_factor,
+                     early_stop=early_stop, tol=tol, progress=progress,
+                     glmnet_gaussian=glmnet_gaussian)
+
+    def refit(new_lambdas):
+        return glmnet_path(X, y, formula=formula, data=data, activation=activation, alpha=alpha,
+                           lambdas=new_lambdas, standardize=standardize,
+                           freq_weights=freq_weights, penalty_factor=penalty_factor, tol=tol,
+                           progress=False, fit_intercept=fit_intercept,
+                           glmnet_gaussian=glmnet_gaussian, offset=offset, exposure=exposure)
+
+    path._refit = refit
+    return path
+
+
+def _fit_path(act, design, problem, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
+              lambdas=None, standardize=True, penalty_factor=None, early_stop=True, tol=1e-9,
+              progress=None, glmnet_gaussian=True):
+    """Return the :class:`GlmnetPath` of a prepared design and its engine (in memory or Dask).
+
+    On Dask data every sum over the rows is a pass of the engine (or was counted by the
+    design's check pass): nothing here reads the rows themselves.
+    """
+    lazy = getattr(design, "lazy", False)
+    n = problem.total_weight if lazy else float(design.freq_weights.sum())
     p = design.inputs.shape[1]
-    scale = _scales(design, standardize)
+    scale = _scales(design, standardize, problem)
     if np.any(scale == 0):
         raise ValueError("a column is constant: it cannot be standardised")
     expected = act.name == "cauchit"
     state = null_start(design, act, problem, expected)
     grad = state.grad / n
-    null_dev = problem.cost.deviance(design.y, problem.z(state.beta), design.freq_weights)
+    if lazy:
+        null_dev = problem.reduce_rows("deviance", problem.cost, problem.z(state.beta))
+    else:
+        null_dev = problem.cost.deviance(design.y, problem.z(state.beta), design.freq_weights)
     # deviance = 2·(total cost − its saturated value); the latter is a constant
     saturated = 2.0 * state.value - null_dev
     ridge = 1.0
@@ -341,8 +412,12 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         # glmnet fits y/sd(y) with λ/sd(y): its ridge term is in effect divided by sd(y)
         # (without an intercept the uncentred √mean(w·y²), as R divides y by it then)
         f = design.freq_weights / n
-        centre = float((f * design.y).sum()) if design.intercept else 0.0
-        ridge = float(np.sqrt((f * (design.y - centre) ** 2).sum()))
+        if lazy:
+            centre = float(design.y_mean) if design.intercept else 0.0
+            ridge = float(np.sqrt((f * (design.y - centre) ** 2).sum().compute()))
+        else:
+            centre = float((f * design.y).sum()) if design.intercept else 0.0
+            ridge = float(np.sqrt((f * (design.y - centre) ** 2).sum()))
     penalty = Penalty(0.0, alpha, penalty_factor, True, False, ridge)
     if penalty.factors is not None and min(penalty.factors) == 0:
         state = free_start(problem, state, penalty, design, scale, tol, expected)
@@ -389,12 +464,4 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     lams = lams[:len(rows)]
     coefs = pd.DataFrame(np.vstack(rows), columns=design.names,
                          index=pd.Index(lams, name="lambda"))
-
-    def refit(new_lambdas):
-        return glmnet_path(X, y, formula=formula, data=data, activation=activation, alpha=alpha,
-                           lambdas=new_lambdas, standardize=standardize,
-                           freq_weights=freq_weights, penalty_factor=penalty_factor, tol=tol,
-                           progress=False, fit_intercept=fit_intercept,
-                           glmnet_gaussian=glmnet_gaussian, offset=offset, exposure=exposure)
-
-    return GlmnetPath(lams, coefs, devs, null_dev, alpha, act.name, design, conv, refit)
+    return GlmnetPath(lams, coefs, devs, null_dev, alpha, act.name, design, conv)

@@ -26,12 +26,17 @@ def null_start(design, act, problem, expected):
     """
     beta = np.zeros(design.n_params)
     if design.intercept:
-        w = design.freq_weights
-        ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
+        lazy = getattr(design, "lazy", False)
+        if lazy:
+            ybar = float(design.y_mean)  # Dask data: counted by the design's check pass
+        else:
+            w = design.freq_weights
+            ybar = float((w * design.y).sum()) / float(w.sum())  # no BLAS dot: see fit._start
         if act.is_cdf:
             ybar = min(max(ybar, 1e-10), 1 - 1e-10)
         beta[0] = float(act.link(ybar))
-        if np.any(design.offset != 0):
+        # (on Dask data an offset made of zeros, i.e. none given, is counted without a read)
+        if bool((design.offset != 0).any().compute()) if lazy else np.any(design.offset != 0):
             # with an offset the bias alone is fitted (glmnet's null model and nulldev)
             alone = problem.columns(np.zeros(0, dtype=int))
             beta[0] = newton(alone, beta[:1], tol=1e-13, expected=expected).beta[0]

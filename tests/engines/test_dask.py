@@ -169,6 +169,58 @@ def test_penalised_fits(scheduler, alpha, standardize):
         np.testing.assert_allclose(lazy.bse, mem.bse, rtol=0, atol=TOL)
 
 
+def _same_path(mem, lazy):
+    assert len(lazy.lambdas) == len(mem.lambdas)
+    np.testing.assert_allclose(lazy.lambdas, mem.lambdas, rtol=1e-12, atol=0)
+    assert list(lazy.coefs.columns) == list(mem.coefs.columns)
+    np.testing.assert_allclose(lazy.coefs.to_numpy(), mem.coefs.to_numpy(), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(lazy.dev_ratio, mem.dev_ratio, rtol=0, atol=1e-10)
+
+
+# the cluster's passes take ~0.1 s each: a short path there
+@pytest.mark.parametrize("activation,alpha,nlambda,scheduler", [
+    ("logistic", 1.0, 25, "threads"), ("identity", 0.5, 25, "threads"),
+    ("logistic", 1.0, 6, "distributed")], indirect=["scheduler"])
+def test_glmnet_path_equals_the_in_memory_path(scheduler, activation, alpha, nlambda):
+    rng, X, _ = _data(n=2000)
+    X = np.column_stack([X, rng.standard_normal((len(X), 3))])
+    z = 0.3 + X[:, 0] - 0.5 * X[:, 2]
+    y = (rng.random(len(X)) < 1 / (1 + np.exp(-z))).astype(float) if activation == "logistic" \
+        else z + rng.standard_normal(len(X))
+    w = rng.integers(1, 4, len(X)).astype(float)
+    off = 0.1 * rng.standard_normal(len(X))
+    kw = dict(activation=activation, alpha=alpha, nlambda=nlambda)
+    mem = gb.glmnet_path(X, y, freq_weights=w, offset=off, **kw)
+    lazy = gb.glmnet_path(_lazy(X), _lazy(y), freq_weights=_lazy(w), offset=_lazy(off), **kw)
+    _same_path(mem, lazy)
+
+
+@pytest.mark.parametrize("measure,scheduler", [("deviance", "threads"), ("mse", "threads")],
+                         indirect=["scheduler"])
+def test_cv_glmnet_with_a_fold_id_column_equals_the_in_memory_cv(scheduler, measure):
+    rng, X, g = _data(n=1500)
+    y = (rng.random(len(X)) < 1 / (1 + np.exp(-(X @ [1.0, 0.0, -0.5])))).astype(float)
+    foldid = rng.permutation(np.arange(len(X)) % 3) + 1
+    frame = pd.DataFrame({"y": y, "x1": X[:, 0], "x2": X[:, 1], "x3": X[:, 2],
+                          "g": pd.Categorical(g), "fold": foldid})
+    kw = dict(nlambda=15, type_measure=measure)
+    if measure == "deviance":  # arrays, the folds a Dask array
+        mem = gb.cv_glmnet(X, y, foldid=foldid, **kw)
+        lazy = gb.cv_glmnet(_lazy(X), _lazy(y), foldid=_lazy(foldid), **kw)
+    else:  # a formula on a Dask frame, the folds one of its columns
+        f = "y ~ x1 + x2 + x3 + C(g)"
+        mem = gb.cv_glmnet(formula=f, data=frame, foldid=foldid, **kw)
+        lazy = gb.cv_glmnet(formula=f, data=dd.from_pandas(frame, npartitions=2),
+                            foldid="fold", **kw)
+    _same_path(mem.path, lazy.path)
+    np.testing.assert_allclose(lazy.cvm, mem.cvm, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(lazy.cvsd, mem.cvsd, rtol=0, atol=1e-8)
+    assert (lazy.index_min, lazy.index_1se) == (mem.index_min, mem.index_1se)
+    assert lazy.lambda_min == pytest.approx(mem.lambda_min, rel=1e-12)
+    assert lazy.lambda_1se == pytest.approx(mem.lambda_1se, rel=1e-12)
+    assert str(lazy).startswith("cv_glmnet, 3 folds")
+
+
 def test_lbfgs_and_a_large_fit_from_a_subsample():
     # 120,000 rows: Newton starts from a 30,000-row subsample drawn from whole partitions
     rng = np.random.default_rng(5)
