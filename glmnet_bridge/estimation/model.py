@@ -29,7 +29,7 @@ from .lazy_design import is_lazy, lazy_design
 from .multinomial import MultinomialFit
 from .options import check_inference_options, check_solver_options, refuse_options
 from .results import NeuronFit
-from .separation import check_separation, detect_multinomial_separation
+from .separation import check_separation, detect_multinomial_separation, report_separation
 from .starts import better_optimum, start_values
 
 __all__ = ["NeuronModel"]
@@ -441,7 +441,7 @@ class NeuronModel:
         if self.separation != "ignore" and d.X.size * (K - 1) <= _LP_CELLS_MULTI:
             sep = detect_multinomial_separation(d.X, self.codes, K, d.names)
             if sep.separated:
-                _warn_or_raise(sep.message(), self.separation)
+                report_separation(sep, self.separation, stacklevel=5)
         if start_params is None:
             B = np.zeros((K - 1, d.n_params))
             if d.intercept:
@@ -465,14 +465,6 @@ class NeuronModel:
     def __repr__(self):
         return (f"<NeuronModel: {self.activation.name} neuron, {self.cost.name} cost, "
                 f"{self.design.nobs} rows × {self.design.n_params} parameters>")
-
-
-def _warn_or_raise(message, action):
-    from ..exceptions import SeparationError, SeparationWarning
-
-    if action == "raise":
-        raise SeparationError(message)
-    warnings.warn(message, SeparationWarning, stacklevel=5)
 
 
 def _progress(enabled, total, desc):

@@ -15,7 +15,7 @@ from scipy import optimize
 from ..exceptions import SeparationError, SeparationWarning
 
 __all__ = ["Separation", "detect_separation", "detect_multinomial_separation",
-           "check_separation"]
+           "check_separation", "report_separation"]
 
 
 
@@ -215,10 +215,27 @@ def check_separation(X, y, names, freq_weights=None, action="warn"):
     """
     if action not in ("warn", "raise", "ignore"):
         raise ValueError(f"separation must be 'warn', 'raise' or 'ignore', got {action!r}")
-    sep = detect_separation(X, y, names, freq_weights)
+    return report_separation(detect_separation(X, y, names, freq_weights), action,
+                             stacklevel=4)
+
+
+def report_separation(sep, action="warn", stacklevel=2):
+    """Warn about, raise on, or pass over a separation found (binary or multinomial).
+
+    Parameters
+    ----------
+    sep : Separation
+    action : {"warn", "raise", "ignore"}
+    stacklevel : int, default 2
+        As for :func:`warnings.warn`.
+
+    Returns
+    -------
+    Separation
+    """
     if sep.separated:
         if action == "raise":
             raise SeparationError(sep.message())
         if action == "warn":
-            warnings.warn(sep.message(), SeparationWarning, stacklevel=3)
+            warnings.warn(sep.message(), SeparationWarning, stacklevel=stacklevel)
     return sep
