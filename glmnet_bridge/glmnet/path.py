@@ -18,6 +18,7 @@ from ..estimation.design import column_sd, make_design
 from ..estimation.lazy_design import is_lazy, lazy_design
 from ..exceptions import DataError
 from ..solvers.result import SolverResult
+from .compiled import CompiledPath, compiled_family
 from .rvocab import coef_at, lambda_interp, path_table
 from .screen import PathSolver
 from .start import blas_threads, free_start, null_start
@@ -399,7 +400,10 @@ def _fit_path(act, design, problem, *, alpha=1.0, nlambda=100, lambda_min_ratio=
     if np.any(scale == 0):
         raise ValueError("a column is constant: it cannot be standardised")
     expected = act.name == "cauchit"
-    state = null_start(design, act, problem, expected)
+    fam = compiled_family(act, problem.cost, design)
+    free = penalty_factor is not None and min(np.asarray(penalty_factor, float)) == 0
+    # the compiled path needs no X'WX (free_start's Newton does)
+    state = null_start(design, act, problem, expected, order=2 if fam is None or free else 1)
     grad = state.grad / n
     if lazy:
         null_dev = problem.reduce_rows("deviance", problem.cost, problem.z(state.beta))
@@ -438,7 +442,11 @@ def _fit_path(act, design, problem, *, alpha=1.0, nlambda=100, lambda_min_ratio=
     limit = blas_threads(design.inputs.size)
     limit.__enter__()
     try:
-        solver = PathSolver(problem, state, tol=tol, expected=expected)
+        if fam is None:
+            solver = PathSolver(problem, state, tol=tol, expected=expected)
+        else:
+            unit = penalty.at(1.0).weights(design.n_params, design.intercept, scale)
+            solver = CompiledPath(design, fam, unit, scale, state.beta, tol)
         for i, lam in enumerate(lams):
             pw = penalty.at(lam).weights(design.n_params, design.intercept, scale)
             if i == 0 and not given:

@@ -17,12 +17,13 @@ from .point import PathState
 __all__ = ["null_start", "free_start", "blas_threads"]
 
 
-def null_start(design, act, problem, expected):
+def null_start(design, act, problem, expected, order=2):
     """Return the null model as a path's first state: cost, gradient, Hessian.
 
     With an intercept the null model is the bias alone, at link(ȳ) (fitted, with an
     offset); without one it is β = 0, z = the offset (glmnet's null model
-    with ``intercept = FALSE``, whose deviance is its ``nulldev``).
+    with ``intercept = FALSE``, whose deviance is its ``nulldev``). ``order=1`` leaves the
+    Hessian out (None): the compiled path does not need X'WX.
     """
     beta = np.zeros(design.n_params)
     if design.intercept:
@@ -40,7 +41,7 @@ def null_start(design, act, problem, expected):
             # with an offset the bias alone is fitted (glmnet's null model and nulldev)
             alone = problem.columns(np.zeros(0, dtype=int))
             beta[0] = newton(alone, beta[:1], tol=1e-13, expected=expected).beta[0]
-    return PathState(beta, *problem.evaluate(beta, order=2, expected=expected))
+    return PathState(beta, *problem.evaluate(beta, order=order, expected=expected))
 
 
 def free_start(problem, state, penalty, design, scale, tol, expected):
