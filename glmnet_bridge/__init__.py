@@ -26,6 +26,7 @@ from .exceptions import (
     SeparationWarning,
 )
 from .glmnet.cv import CVGlmnet, cv_glmnet
+from .glmnet.multinomial import MultinomialPath
 from .glmnet.path import GlmnetPath, glmnet_path
 from .neural.circuits import (
     Circuit,
@@ -56,7 +57,8 @@ __all__ = [
     "compare_models", "Comparison", "ConvergenceWarning", "cv_glmnet", "CVGlmnet", "DataError",
     "datasets", "detect_separation", "fit_neuron", "fit_softmax", "full_adder",
     "get_activation", "get_cost", "get_num_threads", "glmnet_path", "GlmnetPath", "half_adder",
-    "half_adder_circuit", "LocalOptimumWarning", "ModelComparison", "MultinomialFit", "nand",
-    "Network", "Neuron", "NeuronFit", "NeuronModel", "penalties", "Penalty", "Perceptron",
-    "plots", "SeparationError", "SeparationWarning", "set_num_threads", "Unit",
+    "half_adder_circuit", "LocalOptimumWarning", "ModelComparison", "MultinomialFit",
+    "MultinomialPath", "nand", "Network", "Neuron", "NeuronFit", "NeuronModel", "penalties",
+    "Penalty", "Perceptron", "plots", "SeparationError", "SeparationWarning", "set_num_threads",
+    "Unit",
 ]

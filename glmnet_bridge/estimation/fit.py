@@ -21,7 +21,7 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
                batch_size=None, seed=0, progress=None, fisher_scoring=False,
                penalty_factor=None, penalize_bias=False, exposure=None,
                glmnet_gaussian=False, reference=None, trials=None, cov_kwds=None, scale=None,
-               firth=False):
+               firth=False, type_multinomial="ungrouped"):
     """Fit one neuron z = w·x + b, output σ(z), to an outcome: a GLM by another name.
 
     With the cross-entropy cost the fit is maximum likelihood: the weights are
@@ -133,6 +133,12 @@ optional
         Newton: step with the expected information (Fisher scoring, IRLS) instead of
         the observed. Same optimum; for non-canonical links it converges linearly,
         not quadratically. ``cov_type`` chooses the standard errors either way.
+    type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
+        softmax with lam > 0 (glmnet's multinomial family, returning a
+        :class:`~glmnet_bridge.estimation.multinomial_penalised.PenalisedMultinomialFit`
+        in the symmetric parametrisation, no standard errors): "ungrouped" penalises
+        each class's coefficient, "grouped" each column's K coefficients together
+        (group lasso). ``tol`` is then glmnet's ``thresh`` (default 1e-14).
 
     Every option applies to some activations and solvers only; one that does not apply
     to the chosen ones raises a ``ValueError`` saying so (none is silently ignored).
@@ -140,7 +146,7 @@ optional
 
     Returns
     -------
-    NeuronFit or MultinomialFit
+    NeuronFit, MultinomialFit or PenalisedMultinomialFit
 
     Raises
     ------
@@ -167,7 +173,8 @@ optional
     model = NeuronModel(formula, data, X=X, y=y, activation=activation, cost=cost,
                         penalty=penalty, freq_weights=freq_weights, offset=offset,
                         exposure=exposure, trials=trials, fit_intercept=fit_intercept,
-                        reference=reference, separation=separation)
+                        reference=reference, separation=separation,
+                        type_multinomial=type_multinomial)
     return model.fit(solver, cov_type, start_params=start_params, tol=tol, maxiter=maxiter,
                      epochs=epochs, eta=eta, batch_size=batch_size, seed=seed,
                      progress=progress, fisher_scoring=fisher_scoring, cov_kwds=cov_kwds,

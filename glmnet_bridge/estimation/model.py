@@ -27,6 +27,7 @@ from .inference import COV_TYPES
 from .lazy_checks import lazy_rank_check, lazy_separation_check
 from .lazy_design import is_lazy, lazy_design
 from .multinomial import MultinomialFit
+from .multinomial_penalised import fit_penalised_softmax
 from .options import check_inference_options, check_solver_options, refuse_options
 from .results import NeuronFit
 from .separation import check_separation, detect_multinomial_separation, report_separation
@@ -81,8 +82,17 @@ class NeuronModel:
 
     def __init__(self, formula=None, data=None, *, X=None, y=None, activation="logistic",
                  cost=None, penalty=None, freq_weights=None, offset=None, exposure=None,
-                 trials=None, fit_intercept=True, reference=None, separation="warn"):
+                 trials=None, fit_intercept=True, reference=None, separation="warn",
+                 type_multinomial="ungrouped"):
         act = get_activation(activation)
+        if type_multinomial not in ("ungrouped", "grouped"):
+            raise DataError("type_multinomial must be 'ungrouped' or 'grouped', got "
+                            f"{type_multinomial!r}")
+        if type_multinomial != "ungrouped" and not (act.is_multiclass and penalty is not None
+                                                     and penalty.active):
+            raise DataError("type_multinomial='grouped' is glmnet's grouped penalty of a "
+                            "softmax layer: it needs activation='softmax' and lam > 0")
+        self.type_multinomial = type_multinomial
         if separation not in ("warn", "raise", "ignore"):
             raise ValueError(f"separation must be 'warn', 'raise' or 'ignore', got {separation!r}")
         penalty = Penalty() if penalty is None else penalty
@@ -433,6 +443,13 @@ class NeuronModel:
 
     def _fit_softmax(self, solver, cov_type, start_params, tol, maxiter, seed):
         d, K = self.design, len(self.levels)
+        if self.penalty.active:
+            if start_params is not None or solver != "newton":
+                raise DataError("a penalised softmax fit (glmnet's multinomial family) is "
+                                "solved by glmnet's coordinate descent from glmnet's own "
+                                "warm starts: start_params and solver do not apply to it")
+            return fit_penalised_softmax(self, tol, maxiter,
+                                         getattr(self, "type_multinomial", "ungrouped"))
         if cov_type == "sandwich":
             raise ValueError("a softmax layer reports the inverse information (observed = "
                              "expected for its canonical link); cov_type='sandwich' is not "

@@ -30,10 +30,11 @@ def refuse_options(act, cost, penalty, offset, exposure, trials, reference):
     if cost is not None and str(cost).strip().lower() != "log_likelihood":
         raise DataError("a softmax layer's cost is the multinomial log-likelihood "
                          f"('log_likelihood'), not {cost!r}")
-    if penalty.active:
-        raise DataError("penalised softmax fits (glmnet's multinomial family) are not "
-                         "available yet: fit without lam, or compare penalties one "
-                         "category against the reference with a binary activation")
+    if penalty.active and penalty.penalize_bias:
+        raise DataError("a penalised softmax fit is glmnet's multinomial family, whose "
+                         "intercepts are never penalised: penalize_bias does not apply")
+    if penalty.active and penalty.ridge_scale != 1.0:
+        raise DataError("glmnet_gaussian applies to the identity (Gaussian) neuron only")
     for name, value in (("offset", offset), ("trials", trials)):
         if value is not None:
             raise DataError(f"{name}= does not apply to a softmax outcome")

@@ -148,7 +148,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
               penalty_factor=None, tol=1e-9, progress=None, fit_intercept=True,
               fold_lambdas="own", r_conventions=True, glmnet_gaussian=True, offset=None,
-              exposure=None):
+              exposure=None, type_multinomial="ungrouped"):
     """Choose λ by K-fold cross-validation, exactly as R's ``cv.glmnet`` (grouped by fold).
 
     The path is fitted to all the data, which fixes the λ sequence. As in R, each fold
@@ -181,6 +181,12 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         R's binomial measures: probabilities clamped to [1e-5, 1 − 1e-5] in the
         deviance, and mse/mae summed over the two columns (1 − y, y), i.e. twice
         the usual. False gives the unclamped deviance and the one-column errors.
+    type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
+        With ``activation="softmax"`` (glmnet's multinomial family, see
+        :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`): the penalty per
+        coefficient or per variable. The measures are R's ``cv.multnet``: deviance
+        (probabilities clamped to [1e-5, 1 − 1e-5]), class (misclassification), mse and
+        mae (summed over the K indicator columns); ``path`` is then a MultinomialPath.
 
     Returns
     -------
@@ -201,6 +207,20 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     if fold_lambdas not in ("own", "full"):
         raise ValueError("fold_lambdas must be 'own' (R's choice) or 'full'")
     act = get_activation(activation)
+    if act.name == "softmax":
+        from .cv_multinomial import cv_multinomial
+
+        return cv_multinomial(
+            X, y, formula=formula, data=data, alpha=alpha, nfolds=nfolds, foldid=foldid,
+            type_measure=type_measure, seed=seed, nlambda=nlambda,
+            lambda_min_ratio=lambda_min_ratio, lambdas=lambdas, standardize=standardize,
+            freq_weights=freq_weights, penalty_factor=penalty_factor, tol=tol,
+            fit_intercept=fit_intercept, fold_lambdas=fold_lambdas,
+            r_conventions=r_conventions, offset=offset, exposure=exposure,
+            type_multinomial=type_multinomial, make_cv=CVGlmnet)
+    if type_multinomial != "ungrouped":
+        raise ValueError("type_multinomial applies to activation='softmax' (glmnet's "
+                         "multinomial family)")
     family = get_cost(default_cost(act), act).family
     if family != "binomial" and type_measure in ("class", "auc"):
         raise ValueError(f"type_measure {type_measure!r} needs a binary outcome")

@@ -19,6 +19,7 @@ from ..estimation.lazy_design import is_lazy, lazy_design
 from ..exceptions import DataError
 from ..solvers.result import SolverResult
 from .compiled import CompiledPath, compiled_family
+from .multinomial import multinomial_path
 from .rvocab import coef_at, lambda_interp, path_table
 from .screen import PathSolver
 from .start import blas_threads, free_start, null_start
@@ -294,7 +295,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
                 freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-9,
                 progress=None, fit_intercept=True, glmnet_gaussian=True, offset=None,
-                exposure=None):
+                exposure=None, type_multinomial="ungrouped"):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
 
     Parameters
@@ -305,7 +306,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         A patsy formula and its frame, instead of X and y.
     activation : str, default "logistic"
         A binary activation (logistic, probit, cauchit, cloglog, loglog), exp
-        (Poisson counts) or identity (Gaussian, least squares).
+        (Poisson counts), identity (Gaussian, least squares) or softmax (glmnet's
+        multinomial family: :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`,
+        which returns a :class:`~glmnet_bridge.glmnet.multinomial.MultinomialPath`).
     alpha : float, default 1.0
         1 lasso, 0 ridge, between: elastic net.
     nlambda : int, default 100
@@ -349,6 +352,9 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         ridge term is in effect divided by sd(y) (population SD; without an intercept
         the uncentred √mean(w·y²)). False solves the objective exactly as written in
         :mod:`glmnet_bridge.core.penalties`.
+    type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
+        Softmax only, as R's ``type.multinomial``: a lasso on each class's coefficient,
+        or a group lasso on each column's coefficients across the classes.
 
     Returns
     -------
@@ -362,6 +368,18 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     sum over the rows (column SDs, null deviance, each λ's cost, gradient and X'WX, the
     strong rules' full gradient) is one pass of the Dask engine over the partitions.
     """
+    if get_activation(activation).name == "softmax":
+        for name, value in (("offset", offset), ("exposure", exposure)):
+            if value is not None:
+                raise DataError(f"{name}= is not taken by the multinomial (softmax) path")
+        return multinomial_path(X, y, formula=formula, data=data, alpha=alpha, nlambda=nlambda,
+                                lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
+                                standardize=standardize, freq_weights=freq_weights,
+                                penalty_factor=penalty_factor, early_stop=early_stop, tol=tol,
+                                progress=progress, fit_intercept=fit_intercept,
+                                type_multinomial=type_multinomial)
+    if type_multinomial != "ungrouped":
+        raise ValueError("type_multinomial= applies to activation='softmax' only")
     if is_lazy(data, X, y):
         act, design, problem = _prepare_lazy(X, y, activation, freq_weights, formula, data,
                                              fit_intercept, offset, exposure)
@@ -448,7 +466,9 @@ def _fit_path(act, design, problem, *, alpha=1.0, nlambda=100, lambda_min_ratio=
             unit = penalty.at(1.0).weights(design.n_params, design.intercept, scale)
             solver = CompiledPath(design, fam, unit, scale, state.beta, tol)
         for i, lam in enumerate(lams):
-            pw = penalty.at(lam).weights(design.n_params, design.intercept, scale)
+            # (the compiled path scales its unit weights by λ itself)
+            pw = None if fam is not None else \
+                penalty.at(lam).weights(design.n_params, design.intercept, scale)
             if i == 0 and not given:
                 # glmnet solves its first λ at λ = ∞ and reports the null model there,
                 # even for a ridge (alpha < 0.001), whose λ_max is alpha = 0.001's.

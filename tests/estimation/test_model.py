@@ -116,7 +116,6 @@ def iris():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"lam": 0.1}, "penalised softmax fits"),
     ({"solver": "sgd"}, "does not fit a softmax layer"),
     ({"solver": "gd"}, "does not fit a softmax layer"),
     ({"cost": "quadratic"}, "multinomial log-likelihood"),

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 import glmnet_bridge as gb
-from glmnet_bridge.glmnet import compiled, path as path_module
+from glmnet_bridge.glmnet import compiled
+from glmnet_bridge.glmnet import path as path_module
 
 ACT = {"binomial": "logistic", "poisson": "exp", "gaussian": "identity"}
 
@@ -61,7 +62,7 @@ def test_every_point_meets_the_kkt_conditions(family, alpha, intercept, standard
                        standardize=standardize, glmnet_gaussian=False, progress=False)
     assert p.converged.all()
     worst = max(_kkt(family, X, y, f, off, c, lam, alpha, factors, intercept, standardize)
-                for lam, c in zip(p.lambdas, p.coefs.to_numpy()))
+                for lam, c in zip(p.lambdas, p.coefs.to_numpy(), strict=True))
     assert worst < 1e-8
 
 
@@ -87,7 +88,7 @@ def test_wide_data_p_greater_than_n():
     f, off = np.ones(60), np.zeros(60)
     assert p.converged.all() and p.df.max() > 10
     worst = max(_kkt("binomial", X, y, f, off, c, lam, 1.0, np.ones(400), True, True)
-                for lam, c in zip(p.lambdas, p.coefs.to_numpy()))
+                for lam, c in zip(p.lambdas, p.coefs.to_numpy(), strict=True))
     assert worst < 1e-8
 
 
