@@ -95,7 +95,11 @@ class CompiledPath:
         self.ever |= self.b != 0
         self.lam = lam
         w = self.b / self.scale
-        beta = np.r_[self.b0[0] - self.xm @ w, w] if self.intercept else w.copy()
+        if self.intercept:
+            beta = np.empty(len(w) + 1)
+            beta[0], beta[1:] = self.b0[0] - self.xm @ w, w
+        else:
+            beta = w.copy()
         message = "converged" if converged else \
             f"coordinate descent did not converge in {_MAXIT} sweeps"
         return SolverResult(beta, bool(converged), int(sweeps), message,

@@ -258,12 +258,18 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit)
 
 @njit(cache=True, nogil=True)
 def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, limit, maxit,
-                  v, r, xv):
-    """IRLS + coordinate descent on the columns idx[:m]; return (sweeps, converged)."""
+                  v, r, xv, strict):
+    """IRLS + coordinate descent on the columns idx[:m]; return (sweeps, converged).
+
+    Unless ``strict``, the loop also ends when an outer step moved no linear predictor by
+    more than √limit: Newton's next step would be of order limit (the caller's check of
+    the KKT conditions then confirms it, else calls again with ``strict``).
+    """
     p = X.shape[1]
     act = np.empty(p, np.int64)
     b_old = b.copy()
     b0_old = b0[0]
+    eta_old = eta.copy()
     sweeps = 0
     obj_old = np.inf
     while sweeps < maxit:
@@ -295,10 +301,17 @@ def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, lim
             return sweeps, True
         # inexact Newton: each model is solved only as far as the outer step needs
         # (a forcing term quadratic in the first sweep's change), the last one to limit/10
-        inner = max(0.1 * limit, min(0.1, big) * big)
+        inner = 0.1 * limit if fam == GAUSSIAN else max(0.1 * limit, min(0.1, big) * big)
         sweeps += _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner,
                          maxit - sweeps)
+        eta_old[:] = eta
         _linear(X, off, b, b0[0], eta)
+        if not strict:
+            moved = 0.0
+            for i in range(eta.shape[0]):
+                moved = max(moved, abs(eta[i] - eta_old[i]))
+            if fam == GAUSSIAN or moved * moved <= limit:
+                return sweeps, True
     return sweeps, False
 
 
@@ -343,22 +356,42 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
     sweeps = 0
     converged = False
     cost = 0.0
+    strict = False
     while True:
         m = _strong_list(strong, idx)
         s, converged = _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx,
-                                     m, limit, maxit - sweeps, v, r, xv)
+                                     m, limit, maxit - sweeps, v, r, xv, strict)
         sweeps += s
         cost = working(fam, y, wn, eta, v, r)
         late = False
+        short = False  # a solved column's KKT condition fails: solve again, strictly
         for j in range(p):
             xj = X[:, j]
             g = _dot(r, xj)
             grad[j] = g
-            if not strong[j]:
+            if strong[j]:
+                # scaled by the last IRLS weights' √(x_j'Vx_j)
+                if b[j] != 0.0:
+                    viol = abs(g - np.copysign(l1[j], b[j]) - l2[j] * b[j])
+                else:
+                    viol = abs(g) - l1[j]
+                if viol > limit * np.sqrt(xv[j]):
+                    short = True
+            else:
                 excess = abs(g) - l1[j]
                 if excess > 0.0 and excess > limit * np.sqrt(_wsq(v, xj)):
                     strong[j] = True
                     late = True
+        if intercept:
+            g = 0.0
+            sv = 0.0
+            for i in range(n):
+                g += r[i]
+                sv += v[i]
+            short = short or abs(g) > limit * np.sqrt(sv)
+        if short and not strict and converged:
+            strict = True
+            continue
         if not late or not converged:
             break
     return cost, sweeps, converged
