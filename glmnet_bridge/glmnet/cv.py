@@ -12,6 +12,7 @@ from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
 from ..estimation.lazy_design import is_lazy
 from ..exceptions import DataError
+from .folds import map_folds
 from .path import _fit_path, _lazy_engine, glmnet_path
 from .rvocab import coef_at
 
@@ -255,8 +256,8 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
     fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
     Xin = d.inputs
     lead = int(d.intercept)
-    per_fold, weights = [], []
-    for k in folds:
+
+    def fit_fold(k):
         test = foldid == k
         train = ~test
         fit = glmnet_path(Xin[train], d.y[train], lambdas=fold_lams,
@@ -272,8 +273,9 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         else:
             losses = np.average(_losses(type_measure, family, yk, z, mu, r_conventions),
                                 axis=0, weights=w)
-        per_fold.append(losses)
-        weights.append(w.sum())
+        return losses, w.sum()
+
+    per_fold, weights = zip(*map_folds(fit_fold, folds, Xin.size), strict=True)
     L, w = np.vstack(per_fold), np.asarray(weights)
     cvm = np.average(L, axis=0, weights=w)
     cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))

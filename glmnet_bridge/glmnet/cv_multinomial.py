@@ -11,6 +11,7 @@ import numpy as np
 
 from ..exceptions import DataError
 from ..solvers.multinomial_path import multinomial_arrays
+from .folds import map_folds
 from .multinomial import TYPES, _path_from_arrays, prepare_multinomial
 from .rvocab import coef_at
 
@@ -90,8 +91,8 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
     if len(folds) < 3:
         raise ValueError("cross-validation needs at least 3 folds")
     fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
-    per_fold, weights = [], []
-    for k in folds:
+
+    def fit_fold(k):
         test = foldid == k
         train = ~test
         sub = multinomial_arrays(arr.inputs[train], arr.codes[train], arr.levels,
@@ -107,8 +108,9 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
         Z = np.einsum("nt,mtk->nkm", Xt, C)
         w = arr.weights[test]
         loss = multinomial_losses(type_measure, arr.codes[test], Z, r_conventions)
-        per_fold.append(np.average(loss, axis=0, weights=w))
-        weights.append(w.sum())
+        return np.average(loss, axis=0, weights=w), w.sum()
+
+    per_fold, weights = zip(*map_folds(fit_fold, folds, arr.inputs.size), strict=True)
     L, w = np.vstack(per_fold), np.asarray(weights)
     cvm = np.average(L, axis=0, weights=w)
     cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))

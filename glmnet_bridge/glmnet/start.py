@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 
 import numpy as np
 
@@ -67,8 +68,10 @@ def blas_threads(cells):
     busy machine they spin: a 200 × 2000 path's linear solves took 37 s on two threads and
     1.1 s on one (docs/speed.md). Needs threadpoolctl (the ``peers`` extra); else a no-op.
     The libraries are looked up once per process (7 ms a time: a diabetes path's third).
+    Off the main thread (cross-validation's folds) it does nothing: the limits are
+    process-wide, so :func:`~glmnet_bridge.glmnet.folds.map_folds` sets them once.
     """
-    if cells > 2e6:
+    if cells > 2e6 or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
     controller = _controller()
     if controller is None:
