@@ -70,7 +70,7 @@ class CompiledPath:
         self.b0 = np.array([beta[0] + self.xm @ beta[lead:] if lead else 0.0])
         self.eta = self.off + self.b0[0] + self.Xs @ self.b
         v, r = np.empty_like(self.y), np.empty_like(self.y)
-        working(fam, self.y, self.wn, self.eta, v, r)
+        working(fam, self.y, self.wn, self.eta, v, r, False)
         self.grad = self.Xs.T @ r
         # the largest |∇_j| in units of the linear predictor at the start sets the scale
         xv = np.einsum("i,ij,ij->j", v, self.Xs, self.Xs)
