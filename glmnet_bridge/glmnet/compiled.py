@@ -79,6 +79,12 @@ class CompiledPath:
         self.limit = 10.0 * tol * max(1.0, float(rel.max(initial=0.0)))
         self.ever = self.b != 0
         self.lam = None
+        # the Gaussian weights never change: keep X'VX of the columns ever nonzero
+        p = X.shape[1]
+        c = min(p, 2 * X.shape[0], 1000) if fam == GAUSSIAN else 0
+        self.cache = np.zeros((c + 1, c))
+        self.meta = np.full(p + c + 1, -1, dtype=np.int64)
+        self.meta[-1] = 0
 
     def solve(self, pw, lam):
         """Return the :class:`~glmnet_bridge.solvers.result.SolverResult` at λ (original scale).
@@ -91,7 +97,8 @@ class CompiledPath:
         strong = (np.abs(self.grad) >= l1 * (2.0 - ratio)) | self.ever | (l1 == 0)
         cost, sweeps, converged = solve_lambda(
             self.Xs, self.y, self.wn, self.off, self.fam, bool(self.intercept), self.b,
-            self.b0, self.eta, l1, l2, strong, self.grad, self.limit, _MAXIT)
+            self.b0, self.eta, l1, l2, strong, self.grad, self.limit, _MAXIT, self.cache,
+            self.meta)
         self.ever |= self.b != 0
         self.lam = lam
         w = self.b / self.scale

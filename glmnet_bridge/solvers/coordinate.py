@@ -179,6 +179,55 @@ def _gram(Wt):
     return M
 
 
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _cached_gram(X, v, act, a, intercept, sv, cache, meta):
+    """Return X_A'VX_A (with the bias's row) from a cache kept along the path, or a 0 × 0.
+
+    For the Gaussian family V never changes: ``cache`` (c + 1 rows, the last Σ v·x_j)
+    keeps x_i'Vx_j of every column that was ever nonzero; ``meta`` holds each column's
+    slot (p values, −1 for none), each slot's column (c values) and the slots used. A
+    new column costs one product per cached column. Without a cache (c = 0) or once it
+    is full, returns a 0 × 0 array and the caller forms the matrix itself.
+    """
+    c = cache.shape[1]
+    if c == 0:
+        return np.zeros((0, 0))
+    p = X.shape[1]
+    n = X.shape[0]
+    for s in range(a):
+        j = act[s]
+        if meta[j] >= 0:
+            continue
+        used = meta[p + c]
+        if used >= c:
+            return np.zeros((0, 0))
+        xj = X[:, j]
+        for t in range(used):
+            xt = X[:, meta[p + t]]
+            g = 0.0
+            for i in range(n):
+                g += v[i] * xj[i] * xt[i]
+            cache[used, t] = g
+            cache[t, used] = g
+        cache[used, used] = _wsq(v, xj)
+        cache[c, used] = _dot(v, xj)
+        meta[j] = used
+        meta[p + used] = j
+        meta[p + c] = used + 1
+    k = a + (1 if intercept else 0)
+    M = np.empty((k, k))
+    for s in range(a):
+        u = meta[act[s]]
+        for t in range(a):
+            M[s, t] = cache[u, meta[act[t]]]
+        if intercept:
+            M[s, a] = cache[c, u]
+            M[a, s] = cache[c, u]
+    if intercept:
+        M[a, a] = sv
+    return M
+
+
 @njit(cache=True, nogil=True)
 def _cholesky_solve(L, rhs):
     """Solve L L' x = rhs by forward and back substitution."""
@@ -198,7 +247,7 @@ def _cholesky_solve(L, rhs):
 
 
 @njit(cache=True, nogil=True)
-def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv):
+def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta):
     """Minimise the quadratic model on the nonzero coordinates act[:a], their signs held.
 
     With the signs θ fixed the model is smooth: its minimiser solves
@@ -208,18 +257,21 @@ def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv):
     model), until a full step is taken. Coordinate descent crawls on strongly correlated
     columns (breast cancer's radius, perimeter and area); this ends it once the signs are
     known. Returns False when the system is not positive definite (descent goes on alone).
+    The Gram matrix comes from ``cache`` when the weights are fixed (:func:`_cached_gram`).
     """
     n = X.shape[0]
     k = a + (1 if intercept else 0)
-    sq = np.sqrt(v)
-    Wt = np.empty((k, n))  # rows √v·x_j: each a contiguous copy of a column
-    for s in range(a):
-        xs = X[:, act[s]]
-        for i in range(n):
-            Wt[s, i] = sq[i] * xs[i]
-    if intercept:
-        Wt[a, :] = sq
-    M = _gram(Wt)
+    M = _cached_gram(X, v, act, a, intercept, sv, cache, meta)
+    if M.shape[0] != k:
+        sq = np.sqrt(v)
+        Wt = np.empty((k, n))  # rows √v·x_j: each a contiguous copy of a column
+        for s in range(a):
+            xs = X[:, act[s]]
+            for i in range(n):
+                Wt[s, i] = sq[i] * xs[i]
+        if intercept:
+            Wt[a, :] = sq
+        M = _gram(Wt)
     q = np.zeros(k)  # minus the smooth part's gradient at b + D
     theta = np.zeros(k)
     pen = np.zeros(k)
@@ -295,7 +347,8 @@ def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv):
 
 
 @njit(cache=True, nogil=True)
-def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit):
+def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit, cache,
+           meta):
     """Minimise one IRLS quadratic model on idx[:m] to ``inner``; return the sweeps taken.
 
     glmnet's cycle: sweep the nonzero coordinates until they settle, then the whole set
@@ -313,7 +366,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit)
         # On long columns (n ≥ 8a) the solve costs less than two sweeps: take it at once
         # and let the sweep over the whole set confirm it.
         if first and 0 < a and 8 * a <= n and _polish(X, v, r, b, b0, l1, l2, act, a,
-                                                       intercept, sv):
+                                                       intercept, sv, cache, meta):
             a = 0
         first = False
         while sweeps < maxit and a > 0:
@@ -326,7 +379,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit)
             if rate < 1.0:
                 todo = np.log(inner / big) / np.log(max(rate, 1e-300))
                 if todo * 8.0 * a > a + a * a / n:
-                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv)
+                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta)
                     a = _active_list(b, idx, m, act)
                     last = np.inf
         big = _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv)
@@ -338,7 +391,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit)
 
 @njit(cache=True, nogil=True)
 def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, limit, maxit,
-                  v, r, xv, strict):
+                  v, r, xv, strict, cache, meta):
     """IRLS + coordinate descent on the columns idx[:m]; return (sweeps, converged).
 
     Unless ``strict``, the loop also ends when an outer step moved no linear predictor by
@@ -385,7 +438,7 @@ def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, lim
         # (a forcing term quadratic in the first sweep's change), the last one to limit/10
         inner = 0.1 * limit if fam == GAUSSIAN else max(0.1 * limit, min(0.1, big) * big)
         sweeps += _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner,
-                         maxit - sweeps)
+                         maxit - sweeps, cache, meta)
         eta_old[:] = eta
         _linear(X, off, b, b0[0], eta)
         moved = 0.0
@@ -398,7 +451,7 @@ def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, lim
 
 @njit(cache=True, nogil=True)
 def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad, limit,
-                 maxit):
+                 maxit, cache, meta):
     """Solve one λ from the warm start (b, b0, eta), in place.
 
     Parameters
@@ -423,6 +476,9 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
         Tolerance on the sweep's largest change, units of the linear predictor.
     maxit : int
         Most sweeps in all.
+    cache, meta : numpy.ndarray
+        The Gaussian path's Gram cache, (c + 1, c) and int64 (p + c + 1) filled with −1
+        but the last 0 (see :func:`_cached_gram`); c = 0 for none (other families).
 
     Returns
     -------
@@ -441,7 +497,8 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
     while True:
         m = _strong_list(strong, idx)
         s, converged = _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx,
-                                     m, limit, maxit - sweeps, v, r, xv, strict)
+                                     m, limit, maxit - sweeps, v, r, xv, strict, cache,
+                                     meta)
         sweeps += s
         cost = working(fam, y, wn, eta, v, r, True)
         late = False
