@@ -35,10 +35,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from bench_multinomial import load_digits  # its constant pixels dropped (as glmnet would)
 
 import glmnet_bridge as gb
 
-_ACTIVATION = {"binomial": "logistic", "gaussian": "identity", "poisson": "exp"}
+_ACTIVATION = {"binomial": "logistic", "gaussian": "identity", "poisson": "exp",
+               "multinomial": "softmax"}
 
 
 def _simulated(n, p, family, rho=0.0, seed=0):
@@ -77,6 +79,7 @@ PROBLEMS = {
     "correlated": ("binomial", lambda: _simulated(10_000, 100, "binomial", rho=0.9)),
     "large_1e5x20": ("binomial", lambda: _simulated(100_000, 20, "binomial")),
     "large_1e6x20": ("binomial", lambda: _simulated(1_000_000, 20, "binomial")),
+    "digits": ("multinomial", lambda: load_digits()),
 }
 DEFAULT = [k for k in PROBLEMS if k != "large_1e6x20"]
 
@@ -92,7 +95,10 @@ cat(sprintf("TIMES %.6f %.6f\n", t1, t2))
 if (a[5] == "check") {
   lam <- readBin(file.path(d, "lambda.bin"), "double", as.integer(a[6]))
   tight <- glmnet(x, y, family = fam, lambda = lam, thresh = 1e-20, maxit = 1e8)
-  b <- as.matrix(coef(tight))
+  if (fam == "multinomial") {  # per λ: each class's intercept and coefficients
+    b <- t(do.call(rbind, lapply(seq_along(tight$lambda), function(l) as.vector(sapply(
+      seq_along(tight$beta), function(k) c(tight$a0[k, l], as.matrix(tight$beta[[k]])[, l]))))))
+  } else b <- as.matrix(coef(tight))
   writeBin(as.vector(b), file.path(d, "coef.bin"))
   cat(sprintf("CV %.17g %.17g\n", cv$lambda.min, cv$lambda.1se))
 }
@@ -125,6 +131,13 @@ def _ours(X, y, family, foldid):
     return t1 - t0, t2 - t1, path, cv
 
 
+def _stacked(path):
+    """Return the path's coefficients, one row per λ (classes side by side, multinomial)."""
+    if isinstance(path.coefs, dict):
+        return np.hstack([path.coefs[c].to_numpy() for c in path.classes])
+    return path.coefs.to_numpy()
+
+
 def run(name, repeats, use_r, workdir):
     """Time one problem, ours and R's alternating; return its row of the table."""
     family, load = PROBLEMS[name]
@@ -150,8 +163,9 @@ def run(name, repeats, use_r, workdir):
             r_path.append(rp)
             r_cv.append(rc)
             if check:
-                b = np.fromfile(workdir / "coef.bin").reshape(len(path.lambdas), p + 1)
-                diff = float(np.max(np.abs(b - path.coefs.to_numpy()) / np.maximum(1, abs(b))))
+                ours = _stacked(path)
+                b = np.fromfile(workdir / "coef.bin").reshape(ours.shape)
+                diff = float(np.max(np.abs(b - ours) / np.maximum(1, abs(b))))
     med = statistics.median
     row = dict(name=name, family=family, n=n, p=p, nlam=len(path.lambdas),
                path=med(ours_path), cv=med(ours_cv), diff=diff,

@@ -37,6 +37,7 @@ ALLOWED_UPWARD = {
     # GlmnetPath.plot() and CVGlmnet.plot(): coefficient paths and the CV curve.
     ("glmnet_bridge.glmnet.path", "glmnet_bridge.presentation.plots"),
     ("glmnet_bridge.glmnet.cv", "glmnet_bridge.presentation.plots"),
+    ("glmnet_bridge.glmnet.multinomial", "glmnet_bridge.presentation.plots"),
     # ModelComparison.plot(): cross-validated deviance against the number of parameters.
     ("glmnet_bridge.comparison.hidden", "glmnet_bridge.presentation.plots"),
     # NeuronFit.plot_diagnostics(): R's four residual panels of a GLM.

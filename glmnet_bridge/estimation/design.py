@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..engines.memory import column_moments
 from ..exceptions import DataError
+from .formula_dot import expand_dot
 from .inputs import (
     HUGE,
     TINY,
@@ -150,7 +151,7 @@ def make_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
         lengths, or fewer rows than parameters; each names the column, row or argument.
     """
     if formula is not None:
-        return _formula_design(formula, data, freq_weights, offset, wide)
+        return _formula_design(expand_dot(formula, data), data, freq_weights, offset, wide)
     if X is None or y is None:
         raise DataError("give either formula= and data=, or X= and y=")
     freq_weights = data_column(None, freq_weights, "freq_weights")
@@ -300,6 +301,7 @@ def label_design(formula=None, data=None, X=None, y=None, *, fit_intercept=True,
         ``(design, labels)``, labels one entry per row: a pandas Categorical when the
         outcome is one, else a numpy array.
     """
+    formula = expand_dot(formula, data)
     if formula is None:
         if y is None:
             raise DataError("give either formula= and data=, or X= and y=")

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..exceptions import DataError
 from .design import Design
+from .formula_dot import expand_dot
 from .lazy_formula import formula_columns, formula_recipe
 
 __all__ = ["is_lazy", "LazyDesign", "lazy_design"]
@@ -211,6 +212,7 @@ def lazy_design(formula, data, X, y, cost, *, fit_intercept=True, freq_weights=N
     -------
     LazyDesign
     """
+    formula = expand_dot(formula, data)
     try:
         import dask
         import dask.array as da

@@ -231,21 +231,18 @@ class MultinomialPath:
                           "softmax", self.design, self.converged)
 
     def plot(self, xvar="lambda", label=False):
-        """Plot each class's coefficient paths like glmnet's ``plot.multnet``: one figure per class.
+        """Plot each class's coefficient paths like glmnet's ``plot.multnet``, one panel each.
 
-        ``xvar`` is "lambda" (log λ), "norm" (that class's L1 norm) or "dev".
+        ``xvar`` is "lambda" (log λ), "norm" (that class's L1 norm) or "dev"; ``label``
+        names each curve at its end.
 
         Returns
         -------
-        dict
-            class → matplotlib Figure.
+        matplotlib.figure.Figure
         """
-        figs = {}
-        for c in self.classes:
-            fig = self.class_path(c).plot(xvar=xvar, label=label)
-            fig.axes[0].set_title(f"class {c}", fontsize=10)
-            figs[c] = fig
-        return figs
+        from ..presentation.plots import multinomial_path_plot
+
+        return multinomial_path_plot(self, xvar=xvar, label=label)
 
 
 def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlambda=100,

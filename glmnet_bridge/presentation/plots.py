@@ -245,7 +245,7 @@ def probability_curves(fit_a, fit_b):
     return fig
 
 
-def path_plot(path, xvar="lambda", label=False):
+def path_plot(path, xvar="lambda", label=False, ax=None, title=None):
     """Plot coefficient paths as glmnet's ``plot``: each weight against log λ, ‖w‖₁ or %Dev.
 
     Parameters
@@ -256,6 +256,10 @@ def path_plot(path, xvar="lambda", label=False):
         (R's ``xvar``); the top axis shows the nonzero weights (df), as R does.
     label : bool, default False
         Name each curve at its right-hand end (R's ``label = TRUE``).
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes (one panel of a larger figure) instead of a new figure.
+    title : str, optional
+        The panel's title (a multinomial path's class).
 
     Returns
     -------
@@ -268,8 +272,13 @@ def path_plot(path, xvar="lambda", label=False):
     x = {"lambda": lambda: np.log(path.lambdas),
          "norm": lambda: np.abs(W).sum(axis=1).to_numpy(),
          "dev": lambda: np.asarray(path.dev_ratio)}[xvar]()
-    fig, axes = _figure(width=7.0, height=4.4)
-    ax = axes[0, 0]
+    if ax is None:
+        fig, axes = _figure(width=7.0, height=4.4)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    if title is not None:
+        ax.set_title(title, fontsize=10)
     for name in W.columns:
         line, = ax.plot(x, W[name].to_numpy(), lw=1.2, label=name)
         if label:
@@ -288,6 +297,27 @@ def path_plot(path, xvar="lambda", label=False):
                    f"{len(x)} values of λ", fontsize=9)
     if len(W.columns) <= 12 and not label:
         ax.legend(fontsize=7, loc="best")
+    return fig
+
+
+def multinomial_path_plot(path, xvar="lambda", label=False):
+    """Plot a multinomial path as glmnet's ``plot.multnet``: one panel per class.
+
+    Parameters
+    ----------
+    path : glmnet_bridge.glmnet.multinomial.MultinomialPath
+    xvar, label
+        As for :func:`path_plot` ("norm" is each class's own L1 norm).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One figure, the classes' panels stacked.
+    """
+    K = len(path.classes)
+    fig, axes = _figure(nrows=K, width=7.0, height=3.2 * K)
+    for ax, c in zip(axes[:, 0], path.classes, strict=True):
+        path_plot(path.class_path(c), xvar=xvar, label=label, ax=ax, title=f"class {c}")
     return fig
 
 

@@ -189,12 +189,19 @@ def test_symmetric_parametrisation_centres_intercepts(paths):
     np.testing.assert_allclose(a0.sum(axis=1), 0.0, atol=1e-10)
 
 
-def test_plot_draws_one_figure_per_class(paths):
+def test_plot_draws_one_panel_per_class(paths):
     import matplotlib
 
     matplotlib.use("Agg")
-    figs = paths["iris_grouped"].plot()
-    assert list(figs) == ["setosa", "versicolor", "virginica"]
+    path = paths["iris_grouped"]
+    fig = path.plot(xvar="dev", label=True)
+    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == \
+        ["class setosa", "class versicolor", "class virginica"]
+    # each panel draws its class's coefficients against the deviance explained
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == len(path.lambdas)]
+    np.testing.assert_allclose(lines[0].get_xdata(), path.dev_ratio, atol=1e-12)
+    np.testing.assert_allclose(lines[0].get_ydata(), path.coefs["setosa"].iloc[:, 1])
 
 
 # ----------------------------------------------------------------- clear errors
