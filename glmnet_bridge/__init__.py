@@ -26,7 +26,7 @@ from .exceptions import (
     SeparationWarning,
 )
 from .glmnet.cv import CVGlmnet, cv_glmnet
-from .glmnet.multinomial import MultinomialPath
+from .glmnet.multinomial import MultinomialPath, multinomial_path
 from .glmnet.path import GlmnetPath, glmnet_path
 from .neural.circuits import (
     Circuit,
@@ -58,7 +58,7 @@ __all__ = [
     "datasets", "detect_separation", "fit_neuron", "fit_softmax", "full_adder",
     "get_activation", "get_cost", "get_num_threads", "glmnet_path", "GlmnetPath", "half_adder",
     "half_adder_circuit", "LocalOptimumWarning", "ModelComparison", "MultinomialFit",
-    "MultinomialPath", "nand", "Network", "Neuron", "NeuronFit", "NeuronModel", "penalties",
-    "Penalty", "Perceptron", "plots", "SeparationError", "SeparationWarning", "set_num_threads",
-    "Unit",
+    "MultinomialPath", "multinomial_path", "nand", "Network", "Neuron", "NeuronFit",
+    "NeuronModel", "penalties", "Penalty", "Perceptron", "plots", "SeparationError",
+    "SeparationWarning", "set_num_threads", "Unit",
 ]

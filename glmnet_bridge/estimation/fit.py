@@ -43,7 +43,8 @@ def fit_neuron(formula=None, data=None, *, X=None, y=None, activation="logistic"
         σ: logistic, probit, cauchit, cloglog or loglog for a binary outcome; exp
         for counts; identity for a continuous outcome; "softmax" for a categorical
         outcome (multinomial logit: returns a
-        :class:`glmnet_bridge.estimation.multinomial.MultinomialFit`).
+        :class:`glmnet_bridge.estimation.multinomial.MultinomialFit`; with ``lam``, a
+        :class:`~glmnet_bridge.estimation.multinomial_penalised.PenalisedMultinomialFit`).
     cost : {"cross_entropy", "quadratic", "poisson", "log_likelihood"}, optional
         Default: the activation's likelihood (cross-entropy, Poisson, quadratic for
         the identity, the multinomial log-likelihood for the softmax). "quadratic" on a

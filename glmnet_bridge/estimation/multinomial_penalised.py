@@ -48,7 +48,7 @@ def fit_penalised_softmax(model, tol=None, maxit=None, type_multinomial="ungroup
     out = solve_multinomial_path(arr, alpha=pen.alpha, standardize=pen.standardize,
                                  penalty_factor=pen.factors, tol=1e-14 if tol is None else tol,
                                  grouped=type_multinomial == "grouped",
-                                 maxit=100000 if maxit is None else maxit, target=pen.lam)
+                                 maxit=10_000_000 if maxit is None else maxit, target=pen.lam)
     converged = bool(out["status"][-1] == 0) and out["lambdas"][-1] == pen.lam
     if not converged:
         warnings.warn("the penalised softmax fit did not converge (maxit passes, or fitted "

@@ -248,7 +248,7 @@ class MultinomialPath:
 def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlambda=100,
                      lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
                      penalty_factor=None, early_stop=True, tol=1e-9, progress=None,
-                     fit_intercept=True, type_multinomial="ungrouped", maxit=100000):
+                     fit_intercept=True, type_multinomial="ungrouped", maxit=10_000_000):
     """Fit glmnet's multinomial family along its λ sequence, as R's glmnet(family="multinomial").
 
     Parameters
@@ -278,8 +278,9 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
     type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
         "grouped" penalises each variable's K coefficients together (group lasso: a
         variable is in or out for every class at once).
-    maxit : int, default 100000
-        glmnet's ``maxit``: coordinate passes over the whole path.
+    maxit : int, default 10_000_000
+        glmnet's ``maxit``: coordinate passes over the whole path. R's default, 1e5,
+        ends iris's grouped path at its 34th λ at ``tol=1e-9`` (R's too, with a warning).
 
     Returns
     -------
@@ -288,7 +289,7 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
     Raises
     ------
     DataError
-        Missing or non-numeric inputs, a constant column, a continuous outcome, a class
+        Missing or non-numeric inputs, a continuous outcome, a class
         with fewer than two rows; offsets are not taken.
     """
     if type_multinomial not in TYPES:
@@ -305,11 +306,11 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
 
 def _path_from_arrays(design, arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                       lambdas=None, standardize=True, penalty_factor=None, early_stop=True,
-                      tol=1e-9, progress=None, type_multinomial="ungrouped", maxit=100000,
-                      constant="raise"):
+                      tol=1e-9, progress=None, type_multinomial="ungrouped", maxit=10_000_000,
+                      constant="exclude"):
     """Return the :class:`MultinomialPath` of a checked design (cv_glmnet's folds use it).
 
-    ``constant="exclude"`` leaves constant columns out as glmnet does (a fold's).
+    ``constant="exclude"`` leaves constant columns out as glmnet does; "raise" refuses them.
     """
     if progress is None:
         progress = arr.inputs.size * len(arr.levels) * nlambda > 1e9

@@ -301,7 +301,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     Parameters
     ----------
     X, y : array_like, optional
-        Inputs and binary outcome (or ``formula`` and ``data``).
+        Inputs and outcome: binary, a count, a number, or class labels for the softmax
+        (or ``formula`` and ``data``).
     formula, data : optional
         A patsy formula and its frame, instead of X and y.
     activation : str, default "logistic"
@@ -331,7 +332,8 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     tol : float, default 1e-9
         Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|), each
         violation divided by √(H_jj/n) (units of the linear predictor: 1e-8 by default,
-        far tighter than glmnet's own ``thresh``).
+        far tighter than glmnet's own ``thresh``). For the softmax, ``tol`` is glmnet's
+        ``thresh`` itself (see :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`).
     progress : bool, optional
         A progress bar over λ (default: for long paths).
     fit_intercept : bool, default True
@@ -359,6 +361,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     Returns
     -------
     GlmnetPath
+        Or a :class:`~glmnet_bridge.glmnet.multinomial.MultinomialPath` for the softmax.
 
     Notes
     -----

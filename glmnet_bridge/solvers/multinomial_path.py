@@ -110,7 +110,7 @@ def _stops(ratios, nlam):
 
 def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                            lambdas=None, standardize=True, penalty_factor=None,
-                           early_stop=True, tol=1e-9, grouped=False, maxit=100000,
+                           early_stop=True, tol=1e-9, grouped=False, maxit=10_000_000,
                            progress=None, target=None, constant="raise"):
     """Fit glmnet's multinomial path to a checked problem.
 
@@ -125,7 +125,7 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
         default is 1e-7; R's answers to 1e-14 need tol=1e-14 here too).
     grouped : bool, default False
         glmnet's ``type.multinomial = "grouped"``.
-    maxit : int, default 100000
+    maxit : int, default 10_000_000
         glmnet's ``maxit`` (coordinate passes over all λ).
     progress : bool, optional
     constant : {"raise", "exclude"}, default "raise"

@@ -225,11 +225,19 @@ def test_a_class_with_one_row_is_refused():
         multinomial_path(X, y)
 
 
-def test_constant_column_is_named():
+def test_a_constant_column_is_left_out_as_glmnet_does():
+    # R's glmnet gives a constant column coefficient 0 for every class (digits' blank
+    # pixels); the other columns' path is the one without it
     X, y = DATA["sim"]
-    X = pd.DataFrame(X, columns=[f"x{i}" for i in range(1, 8)]).assign(k=1.0)
-    with pytest.raises(DataError, match="'k' is constant"):
-        multinomial_path(X, y)
+    X = pd.DataFrame(X, columns=[f"x{i}" for i in range(1, 8)])
+    c = R.PATHS["sim_ungrouped"]
+    got = multinomial_path(X.assign(k=1.0), y, alpha=c["alpha"], **TIGHT)
+    np.testing.assert_allclose(got.lambdas, c["lambda"], rtol=1e-12)
+    for k, cls in enumerate(got.classes):
+        assert (got.coefs[cls]["k"] == 0).all()
+        want = np.column_stack([np.array(c["a0"])[:, k], np.array(c["beta"])[:, :, k]])
+        np.testing.assert_allclose(got.coefs[cls].drop(columns="k").to_numpy(), want,
+                                   rtol=1e-6, atol=1e-7 * np.abs(want).max())
 
 
 def test_bad_type_multinomial_and_measure():
