@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engines.rowblocks import PARALLEL_BYTES, get_num_threads
 from ..solvers.coordinate import BINOMIAL, GAUSSIAN, POISSON, solve_lambda, working
 from ..solvers.result import SolverResult
 
@@ -24,10 +25,15 @@ _MAXIT = 100_000  # sweeps per λ, glmnet's maxit
 def compiled_family(act, cost, design):
     """Return the kernel's family code for this neuron, or None when it has none.
 
-    The canonical links only (glmnet's own families), dense in-memory data, and the
-    cost the activation's default (cross-entropy, Poisson, least squares).
+    The canonical links only (glmnet's own families), dense in-memory data below
+    ``PARALLEL_BYTES`` (100 MB), and the cost the activation's default (cross-entropy,
+    Poisson, least squares). From 100 MB the engine shares each pass over X among
+    threads and its Newton steps win: the (1e6, 20) path took 11.4 s there against the
+    kernel's 39.8 s (one thread, sweeps over 1e6 rows); at (1e5, 20) the kernel wins.
     """
     if getattr(design, "lazy", False) or not isinstance(design.inputs, np.ndarray):
+        return None
+    if design.inputs.nbytes >= PARALLEL_BYTES and get_num_threads() > 1:
         return None
     return _FAMILY.get((act.name, getattr(cost, "family", None)))
 
@@ -79,12 +85,36 @@ class CompiledPath:
         self.limit = 10.0 * tol * max(1.0, float(rel.max(initial=0.0)))
         self.ever = self.b != 0
         self.lam = None
+        self.before = None  # the λ before the last, its answer and bias
         # the Gaussian weights never change: keep X'VX of the columns ever nonzero
         p = X.shape[1]
         c = min(p, 2 * X.shape[0], 1000) if fam == GAUSSIAN else 0
         self.cache = np.zeros((c + 1, c))
         self.meta = np.full(p + c + 1, -1, dtype=np.int64)
         self.meta[-1] = 0
+
+    def _predict(self, lam):
+        """Start λ from the line through the last two answers (in log λ), not the last alone.
+
+        A predictor step along the path: the answer moves smoothly in log λ while the set
+        of nonzero coefficients holds, so the first Newton step starts closer (one IRLS
+        round fewer on the 200 × 2000 path). Only coefficients nonzero at both λ, whose
+        sign the step keeps, move; the KKT check decides, whatever the start.
+        """
+        if self.before is None or self.before[0] is None:
+            return
+        lam0, b0, c0 = self.before
+        t = np.log(lam / self.lam) / np.log(self.lam / lam0)
+        move = (self.b != 0) & (b0 != 0)
+        step = np.where(move, t * (self.b - b0), 0.0)
+        keep = np.sign(self.b + step) == np.sign(self.b)
+        step = np.where(keep, step, 0.0)
+        if not step.any():
+            return
+        self.b += step
+        self.b0[0] += t * (self.b0[0] - c0)
+        nz = np.flatnonzero(self.b)
+        self.eta = self.off + self.b0[0] + self.Xs[:, nz] @ self.b[nz]
 
     def solve(self, pw, lam):
         """Return the :class:`~glmnet_bridge.solvers.result.SolverResult` at λ (original scale).
@@ -95,12 +125,15 @@ class CompiledPath:
         l1, l2 = lam * self.l1u, lam * self.l2u
         ratio = 1.0 if self.lam is None else self.lam / lam
         strong = (np.abs(self.grad) >= l1 * (2.0 - ratio)) | self.ever | (l1 == 0)
+        before = (self.lam, self.b.copy(), self.b0[0])
+        self._predict(lam)
         cost, sweeps, converged = solve_lambda(
             self.Xs, self.y, self.wn, self.off, self.fam, bool(self.intercept), self.b,
             self.b0, self.eta, l1, l2, strong, self.grad, self.limit, _MAXIT, self.cache,
             self.meta)
         self.ever |= self.b != 0
         self.lam = lam
+        self.before = before
         w = self.b / self.scale
         if self.intercept:
             beta = np.empty(len(w) + 1)
