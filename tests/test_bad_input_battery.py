@@ -396,3 +396,11 @@ def test_every_cli_error_is_one_line_on_stderr(tmp_path):
         assert code == 2, (argv, code, err)
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1, (argv, err)
         assert needle in err, (argv, err)
+
+
+def test_nan_in_a_plain_array_names_column_and_row_without_talk_of_terms():
+    X = np.random.default_rng(0).standard_normal((30, 3))
+    X[7, 1] = np.nan
+    with pytest.raises(gb.DataError, match=r"^column 'x2' has missing values \(NaN\) "
+                                           r"\(row 7\); drop or impute those rows$"):
+        gb.glmnet_path(X, (X[:, 0] > 0).astype(float))

@@ -238,7 +238,7 @@ def _finish(inputs, yv, names, yname, freq_weights, offset, intercept, rows, des
         raise DataError("the design has no columns and no intercept: nothing to fit "
                         "(give inputs, or fit_intercept=True)")
     if not screened:
-        screen(inputs, names[int(intercept):], rows)
+        screen(inputs, names[int(intercept):], rows, terms=design_info is not None)
     if not (screened or np.isfinite(yv.sum())):
         check_finite(yv[:, None], [yname], rows)
     fw = weights(freq_weights, n, "freq_weights", rows)

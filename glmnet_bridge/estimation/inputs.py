@@ -68,12 +68,15 @@ def column_sums(X):
     return sum(map_ranges(screen, X.shape[0], rows, X.nbytes))
 
 
-def screen(X, names, rows):
-    """Raise :class:`DataError` for a non-finite entry or a column on an unusable scale."""
+def screen(X, names, rows, terms=False):
+    """Raise :class:`DataError` for a non-finite entry or a column on an unusable scale.
+
+    ``terms``: the columns are a formula's terms (a NaN may come from a transformation).
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         sums = np.abs(column_sums(X))
     if not np.all(np.isfinite(sums)):
-        check_finite(X, names, rows)
+        check_finite(X, names, rows, terms)
     for j in np.flatnonzero((sums > HUGE) | (sums < TINY * X.shape[0])):
         top = float(np.abs(X[:, j]).max())
         if top > HUGE or 0 < top < TINY:
@@ -84,16 +87,17 @@ def screen(X, names, rows):
             )
 
 
-def check_finite(values, names, rows):
+def check_finite(values, names, rows, terms=False):
     """Raise :class:`DataError` naming the first column with NaN (missing) or ±inf values."""
     bad = ~np.isfinite(values)
     if bad.any():
         j = int(np.argmax(bad.any(axis=0)))
         nan = np.isnan(values[:, j])
         if nan.any():
+            how = (", made by the term's transformation; drop those rows or change the term"
+                   if terms else "; drop or impute those rows")
             raise DataError(f"column {names[j]!r} has missing values (NaN) "
-                            f"({list_rows(rows, nan)}), made by the term's transformation; "
-                            "drop those rows or change the term")
+                            f"({list_rows(rows, nan)}){how}")
         raise DataError(f"column {names[j]!r} has infinite values ({list_rows(rows, bad[:, j])})")
 
 

@@ -249,7 +249,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         foldid = rng.permutation(np.arange(n) % nfolds)
     foldid = np.asarray(foldid)
     if foldid.shape != (n,):
-        raise ValueError(f"foldid needs one fold per row ({n})")
+        raise DataError(f"foldid has {foldid.size} entries: it needs one fold per row ({n})")
     folds = np.unique(foldid)
     if len(folds) < 3:
         raise ValueError("cross-validation needs at least 3 folds")
@@ -299,7 +299,7 @@ def _lazy_foldid(d, foldid, data):
     elif not is_lazy(foldid):
         foldid = da.from_array(np.asarray(foldid), chunks=(d.y.chunks[0],))
     if foldid.ndim != 1 or foldid.shape[0] != d.nobs:
-        raise ValueError(f"foldid needs one fold per row ({d.nobs})")
+        raise DataError(f"foldid needs one fold per row ({d.nobs})")
     return foldid.rechunk({0: d.y.chunks[0]})
 
 

@@ -86,7 +86,7 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
         foldid = rng.permutation(np.arange(n) % nfolds)
     foldid = np.asarray(foldid)
     if foldid.shape != (n,):
-        raise ValueError(f"foldid needs one fold per row ({n})")
+        raise DataError(f"foldid has {foldid.size} entries: it needs one fold per row ({n})")
     folds = np.unique(foldid)
     if len(folds) < 3:
         raise ValueError("cross-validation needs at least 3 folds")

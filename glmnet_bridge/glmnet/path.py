@@ -226,7 +226,8 @@ class GlmnetPath:
             λ values (interpolated as in :meth:`coef`); default every λ of the path.
         type : {"response", "link", "class"}, default "response"
             The mean (the activation's output), the linear predictor z, or for binary
-            outcomes the class 1 when the mean exceeds 0.5.
+            outcomes the class 1 when the mean exceeds 0.5 (the outcome's label when it
+            was given as labels: R's second factor level, else 1.0; 0 likewise).
         which : {"mean", "linear"}, optional
             statsmodels' spelling of type="response" / "link".
         exact : bool, default False
@@ -263,6 +264,9 @@ class GlmnetPath:
         if type == "class":
             if get_activation(self.activation).name in ("identity", "exp"):
                 raise ValueError("type='class' is for binary outcomes")
+            levels = getattr(self.design, "outcome_levels", None)
+            if levels is not None:  # the outcome's own labels, as R's factor levels
+                return np.where(mu > 0.5, levels[1], levels[0])
             return (mu > 0.5).astype(float)
         return mu
 

@@ -88,3 +88,16 @@ def test_a_path_refuses_cross_validated_names_for_s_by_name():
     for call in (lambda: path.predict(X[:2], s="lambda.1se"), lambda: path.coef(s="lambda.min")):
         with pytest.raises(gb.DataError, match=r"s='lambda\.(1se|min)'.*cv_glmnet"):
             call()
+
+
+def test_class_predictions_are_the_outcomes_labels():
+    # R's predict(type = "class") answers in the factor's levels (second level = 1)
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((120, 3))
+    y01 = (X[:, 0] + 0.5 * rng.standard_normal(120) > 0).astype(float)
+    labels = np.where(y01 == 1, "yes", "no")
+    by_label = gb.glmnet_path(X, labels, progress=False)
+    by_number = gb.glmnet_path(X, y01, progress=False)
+    got = by_label.predict(X[:10], s=0.01, type="class")
+    want = by_number.predict(X[:10], s=0.01, type="class")
+    np.testing.assert_array_equal(got, np.where(want == 1.0, "yes", "no"))
