@@ -12,7 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..engines.rowblocks import PARALLEL_BYTES, get_num_threads
-from ..solvers.coordinate import BINOMIAL, GAUSSIAN, POISSON, solve_lambda, working
+from ..solvers.coordinate import (
+    BINOMIAL,
+    GAUSSIAN,
+    POISSON,
+    solve_lambda,
+    start_lambda,
+    working,
+)
 from ..solvers.result import SolverResult
 
 __all__ = ["CompiledPath", "compiled_family"]
@@ -93,29 +100,6 @@ class CompiledPath:
         self.meta = np.full(p + c + 1, -1, dtype=np.int64)
         self.meta[-1] = 0
 
-    def _predict(self, lam):
-        """Start λ from the line through the last two answers (in log λ), not the last alone.
-
-        A predictor step along the path: the answer moves smoothly in log λ while the set
-        of nonzero coefficients holds, so the first Newton step starts closer (one IRLS
-        round fewer on the 200 × 2000 path). Only coefficients nonzero at both λ, whose
-        sign the step keeps, move; the KKT check decides, whatever the start.
-        """
-        if self.before is None or self.before[0] is None:
-            return
-        lam0, b0, c0 = self.before
-        t = np.log(lam / self.lam) / np.log(self.lam / lam0)
-        move = (self.b != 0) & (b0 != 0)
-        step = np.where(move, t * (self.b - b0), 0.0)
-        keep = np.sign(self.b + step) == np.sign(self.b)
-        step = np.where(keep, step, 0.0)
-        if not step.any():
-            return
-        self.b += step
-        self.b0[0] += t * (self.b0[0] - c0)
-        nz = np.flatnonzero(self.b)
-        self.eta = self.off + self.b0[0] + self.Xs[:, nz] @ self.b[nz]
-
     def solve(self, pw, lam):
         """Return the :class:`~glmnet_bridge.solvers.result.SolverResult` at λ (original scale).
 
@@ -124,9 +108,15 @@ class CompiledPath:
         """
         l1, l2 = lam * self.l1u, lam * self.l2u
         ratio = 1.0 if self.lam is None else self.lam / lam
-        strong = (np.abs(self.grad) >= l1 * (2.0 - ratio)) | self.ever | (l1 == 0)
-        before = (self.lam, self.b.copy(), self.b0[0])
-        self._predict(lam)
+        t = 0.0
+        if self.before is not None and self.before[0] is not None:
+            t = np.log(lam / self.lam) / np.log(self.lam / self.before[0])
+        before_b = self.b.copy()
+        before = (self.lam, before_b, self.b0[0])
+        strong = np.empty(len(self.b), dtype=np.bool_)
+        prev_b, prev_b0 = (self.before[1], self.before[2]) if t else (before_b, self.b0[0])
+        start_lambda(self.Xs, self.off, self.b, self.b0, self.eta, prev_b, prev_b0, t,
+                     self.grad, l1, 2.0 - ratio, self.ever, strong)
         cost, sweeps, converged = solve_lambda(
             self.Xs, self.y, self.wn, self.off, self.fam, bool(self.intercept), self.b,
             self.b0, self.eta, l1, l2, strong, self.grad, self.limit, _MAXIT, self.cache,
