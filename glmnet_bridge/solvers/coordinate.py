@@ -26,11 +26,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .loops import FAST as _FAST
+from .loops import dot as _dot
+from .loops import wsq as _wsq
+
 __all__ = ["GAUSSIAN", "BINOMIAL", "POISSON", "solve_lambda", "start_lambda", "working"]
 
 GAUSSIAN, BINOMIAL, POISSON = 0, 1, 2
 
-_FAST = {"reassoc", "contract", "nsz", "arcp"}  # lets the dot products vectorise
 
 
 @njit(cache=True, nogil=True)
@@ -62,22 +65,6 @@ def working(fam, y, wn, eta, v, r, want_cost):
             r[i] = wn[i] * (y[i] - mu)
             cost += wn[i] * (mu - y[i] * e)
     return cost
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _dot(a, b):
-    s = 0.0
-    for i in range(a.shape[0]):
-        s += a[i] * b[i]
-    return s
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _wsq(v, x):
-    s = 0.0
-    for i in range(v.shape[0]):
-        s += v[i] * x[i] * x[i]
-    return s
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)

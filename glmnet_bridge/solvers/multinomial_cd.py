@@ -37,6 +37,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .loops import FAST as _FAST
+from .loops import dot as _dot
+from .loops import wsq as _wsq
+
 __all__ = ["BIG", "elc", "ungrouped_point", "grouped_point", "abs_grad", "deviance_terms",
            "null_start"]
 
@@ -44,23 +48,6 @@ BIG = 9.9e35       # glmnet's "big": the first λ of a generated path is solved 
 _PMIN = 1e-9       # glmnet.control()$pmin
 _EXMX = 250.0      # glmnet.control()$exmx
 _EPS = 1e-6        # glmnet.control()$eps (the grouped bound's smallest variance)
-_FAST = {"reassoc", "contract", "nsz", "arcp"}
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _dot(a, b):
-    s = 0.0
-    for i in range(a.shape[0]):
-        s += a[i] * b[i]
-    return s
-
-
-@njit(cache=True, nogil=True, fastmath=_FAST)
-def _wsq(v, x):
-    s = 0.0
-    for i in range(v.shape[0]):
-        s += v[i] * x[i] * x[i]
-    return s
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
