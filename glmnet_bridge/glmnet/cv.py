@@ -12,7 +12,7 @@ from ..core.activations import get_activation
 from ..core.costs import default_cost, get_cost
 from ..estimation.lazy_design import is_lazy
 from ..exceptions import DataError
-from .folds import map_folds
+from .folds import fold_ids, map_folds
 from .path import _fit_path, _lazy_engine, glmnet_path
 from .rvocab import coef_at
 
@@ -241,18 +241,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         return _cv_lazy(full, act, foldid, data, type_measure, family, fold_lams,
                         r_conventions, common)
     n = d.nobs
-    if foldid is None:
-        if isinstance(nfolds, bool) or int(nfolds) != nfolds or not 3 <= nfolds <= n:
-            raise DataError(f"nfolds={nfolds!r}: cross-validation needs a whole number of "
-                            f"folds from 3 to the {n} rows (nfolds={n} is leave-one-out)")
-        rng = np.random.default_rng(seed)
-        foldid = rng.permutation(np.arange(n) % nfolds)
-    foldid = np.asarray(foldid)
-    if foldid.shape != (n,):
-        raise DataError(f"foldid has {foldid.size} entries: it needs one fold per row ({n})")
-    folds = np.unique(foldid)
-    if len(folds) < 3:
-        raise ValueError("cross-validation needs at least 3 folds")
+    foldid, folds = fold_ids(foldid, nfolds, n, seed)
     fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
     Xin = d.inputs
     lead = int(d.intercept)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..exceptions import DataError
 from ..solvers.multinomial_path import multinomial_arrays
-from .folds import map_folds
+from .folds import fold_ids, map_folds
 from .multinomial import TYPES, _path_from_arrays, prepare_multinomial
 from .rvocab import coef_at
 
@@ -78,18 +78,7 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
                 lambda_min_ratio=lambda_min_ratio)
     full = _path_from_arrays(design, arr, lambdas=lambdas, **opts)
     n = arr.inputs.shape[0]
-    if foldid is None:
-        if isinstance(nfolds, bool) or int(nfolds) != nfolds or not 3 <= nfolds <= n:
-            raise DataError(f"nfolds={nfolds!r}: cross-validation needs a whole number of "
-                            f"folds from 3 to the {n} rows (nfolds={n} is leave-one-out)")
-        rng = np.random.default_rng(seed)
-        foldid = rng.permutation(np.arange(n) % nfolds)
-    foldid = np.asarray(foldid)
-    if foldid.shape != (n,):
-        raise DataError(f"foldid has {foldid.size} entries: it needs one fold per row ({n})")
-    folds = np.unique(foldid)
-    if len(folds) < 3:
-        raise ValueError("cross-validation needs at least 3 folds")
+    foldid, folds = fold_ids(foldid, nfolds, n, seed)
     fold_lams = full.lambdas if fold_lambdas == "full" else lambdas
 
     def fit_fold(k):

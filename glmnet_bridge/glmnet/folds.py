@@ -10,10 +10,47 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+
 from ..engines.rowblocks import get_num_threads
+from ..exceptions import DataError
 from .start import blas_threads
 
-__all__ = ["map_folds"]
+__all__ = ["fold_ids", "map_folds"]
+
+
+def fold_ids(foldid, nfolds, n, seed):
+    """Return each row's fold and the folds: the given ``foldid``, or random ones.
+
+    Parameters
+    ----------
+    foldid : array_like or None
+        One fold per row (R's ``foldid``); None draws ``nfolds`` folds of equal size.
+    nfolds : int
+        From 3 to n (n is leave-one-out).
+    n : int
+        The rows.
+    seed : int
+        Seeds the random folds.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``foldid`` and its sorted distinct values.
+    """
+    if foldid is None:
+        if isinstance(nfolds, bool) or int(nfolds) != nfolds or not 3 <= nfolds <= n:
+            raise DataError(f"nfolds={nfolds!r}: cross-validation needs a whole number of "
+                            f"folds from 3 to the {n} rows (nfolds={n} is leave-one-out)")
+        rng = np.random.default_rng(seed)
+        foldid = rng.permutation(np.arange(n) % nfolds)
+    foldid = np.asarray(foldid)
+    if foldid.shape != (n,):
+        raise DataError(f"foldid has {foldid.size} entries: it needs one fold per row ({n})")
+    folds = np.unique(foldid)
+    if len(folds) < 3:
+        raise ValueError("cross-validation needs at least 3 folds")
+    return foldid, folds
 
 
 def map_folds(fit_fold, folds, cells):
