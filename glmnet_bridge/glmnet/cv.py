@@ -13,6 +13,7 @@ from ..core.costs import default_cost, get_cost
 from ..estimation.lazy_design import is_lazy
 from ..exceptions import DataError
 from .folds import fold_ids, map_folds
+from .multinomial import MULTINOMIAL_TOL
 from .path import _fit_path, _lazy_engine, glmnet_path
 from .rvocab import coef_at
 
@@ -147,7 +148,7 @@ class CVGlmnet:
 def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
               nfolds=10, foldid=None, type_measure="deviance", seed=0, nlambda=100,
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-              penalty_factor=None, tol=1e-9, progress=None, fit_intercept=True,
+              penalty_factor=None, tol=None, progress=None, fit_intercept=True,
               fold_lambdas="own", r_conventions=True, glmnet_gaussian=True, offset=None,
               exposure=None, type_multinomial="ungrouped"):
     """Choose λ by K-fold cross-validation, exactly as R's ``cv.glmnet`` (grouped by fold).
@@ -172,8 +173,9 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         The family's deviance; class and auc for binary outcomes.
     seed : int, default 0
         Seeds the random folds when ``foldid`` is not given.
-    tol : float, default 1e-9
-        As in :func:`glmnet_path`, for every path fitted.
+    tol : float, optional
+        As in :func:`glmnet_path`, for every path fitted (default 1e-9; for the softmax,
+        glmnet's ``thresh`` 1e-7).
     progress : bool, optional
     fold_lambdas : {"own", "full"}, default "own"
         "own" is R's choice; "full" refits each fold on the full data's λ, so no
@@ -215,13 +217,15 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
             X, y, formula=formula, data=data, alpha=alpha, nfolds=nfolds, foldid=foldid,
             type_measure=type_measure, seed=seed, nlambda=nlambda,
             lambda_min_ratio=lambda_min_ratio, lambdas=lambdas, standardize=standardize,
-            freq_weights=freq_weights, penalty_factor=penalty_factor, tol=tol,
+            freq_weights=freq_weights, penalty_factor=penalty_factor,
+            tol=MULTINOMIAL_TOL if tol is None else tol,
             fit_intercept=fit_intercept, fold_lambdas=fold_lambdas,
             r_conventions=r_conventions, offset=offset, exposure=exposure,
             type_multinomial=type_multinomial, make_cv=CVGlmnet)
     if type_multinomial != "ungrouped":
         raise ValueError("type_multinomial applies to activation='softmax' (glmnet's "
                          "multinomial family)")
+    tol = 1e-9 if tol is None else tol
     family = get_cost(default_cost(act), act).family
     if family != "binomial" and type_measure in ("class", "auc"):
         raise ValueError(f"type_measure {type_measure!r} needs a binary outcome")

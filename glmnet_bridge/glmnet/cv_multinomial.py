@@ -12,7 +12,7 @@ import numpy as np
 from ..exceptions import DataError
 from ..solvers.multinomial_path import multinomial_arrays
 from .folds import fold_ids, map_folds
-from .multinomial import TYPES, _path_from_arrays, prepare_multinomial
+from .multinomial import MULTINOMIAL_TOL, TYPES, _path_from_arrays, prepare_multinomial
 from .rvocab import coef_at
 
 __all__ = ["cv_multinomial", "multinomial_losses"]
@@ -55,8 +55,8 @@ def multinomial_losses(measure, codes, Z, r_conventions=True):
 def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds=10,
                    foldid=None, type_measure="deviance", seed=0, nlambda=100,
                    lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-                   penalty_factor=None, tol=1e-9, fit_intercept=True, fold_lambdas="own",
-                   r_conventions=True, offset=None, exposure=None,
+                   penalty_factor=None, tol=MULTINOMIAL_TOL, fit_intercept=True,
+                   fold_lambdas="own", r_conventions=True, offset=None, exposure=None,
                    type_multinomial="ungrouped", make_cv=None):
     """Return cv_glmnet's answer for a softmax outcome (see :func:`glmnet_bridge.cv_glmnet`).
 

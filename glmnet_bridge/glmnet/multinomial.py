@@ -26,6 +26,7 @@ from .rvocab import coef_at, lambda_interp, path_table
 __all__ = ["MultinomialPath", "multinomial_path", "prepare_multinomial"]
 
 TYPES = ("ungrouped", "grouped")
+MULTINOMIAL_TOL = 1e-7  # glmnet's default thresh: the path is then R's default path
 
 
 def prepare_multinomial(X=None, y=None, *, formula=None, data=None, freq_weights=None,
@@ -247,7 +248,7 @@ class MultinomialPath:
 
 def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlambda=100,
                      lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
-                     penalty_factor=None, early_stop=True, tol=1e-9, progress=None,
+                     penalty_factor=None, early_stop=True, tol=MULTINOMIAL_TOL, progress=None,
                      fit_intercept=True, type_multinomial="ungrouped", maxit=10_000_000):
     """Fit glmnet's multinomial family along its λ sequence, as R's glmnet(family="multinomial").
 
@@ -271,8 +272,10 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
     early_stop : bool, default True
         glmnet's multinomial rule (the binomial one): after 5 λ, stop when dev.ratio
         exceeds 0.999 or gains less than 1e-5 over one λ.
-    tol : float, default 1e-9
-        glmnet's ``thresh`` (see ``solve_multinomial_path``); R's default is 1e-7.
+    tol : float, default 1e-7
+        glmnet's ``thresh``, with R's default (see ``solve_multinomial_path``): at the
+        defaults the path is R's to about 1e-10. Such a threshold bounds a pass's change,
+        not the distance to the optimum (see the docs' "Precision" section).
     progress : bool, optional
     fit_intercept : bool, default True
     type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
@@ -306,8 +309,8 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
 
 def _path_from_arrays(design, arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                       lambdas=None, standardize=True, penalty_factor=None, early_stop=True,
-                      tol=1e-9, progress=None, type_multinomial="ungrouped", maxit=10_000_000,
-                      constant="exclude"):
+                      tol=MULTINOMIAL_TOL, progress=None, type_multinomial="ungrouped",
+                      maxit=10_000_000, constant="exclude"):
     """Return the :class:`MultinomialPath` of a checked design (cv_glmnet's folds use it).
 
     ``constant="exclude"`` leaves constant columns out as glmnet does; "raise" refuses them.

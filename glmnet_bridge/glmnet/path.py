@@ -19,7 +19,7 @@ from ..estimation.lazy_design import is_lazy, lazy_design
 from ..exceptions import DataError
 from ..solvers.result import SolverResult
 from .compiled import CompiledPath, compiled_family
-from .multinomial import multinomial_path
+from .multinomial import MULTINOMIAL_TOL, multinomial_path
 from .rvocab import coef_at, lambda_interp, path_table
 from .screen import PathSolver
 from .start import blas_threads, free_start, null_start
@@ -297,7 +297,7 @@ class GlmnetPath:
 
 def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic", alpha=1.0,
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
-                freq_weights=None, penalty_factor=None, early_stop=True, tol=1e-9,
+                freq_weights=None, penalty_factor=None, early_stop=True, tol=None,
                 progress=None, fit_intercept=True, glmnet_gaussian=True, offset=None,
                 exposure=None, type_multinomial="ungrouped"):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
@@ -333,11 +333,12 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         once the deviance explained exceeds 0.999 or gains less than 1e-5 — an
         absolute gain over one λ for binomial models, a gain relative to itself for
         Gaussian ones, and for Poisson less than 1e-4 relative over the last 4 λ.
-    tol : float, default 1e-9
+    tol : float, optional
         Each λ is solved until the KKT conditions hold to 10·tol·max(1, |∇|), each
-        violation divided by √(H_jj/n) (units of the linear predictor: 1e-8 by default,
-        far tighter than glmnet's own ``thresh``). For the softmax, ``tol`` is glmnet's
-        ``thresh`` itself (see :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`).
+        violation divided by √(H_jj/n) (units of the linear predictor; default 1e-9, so
+        1e-8: far tighter than glmnet's own ``thresh``). For the softmax, ``tol`` is
+        glmnet's ``thresh`` itself, default 1e-7 as R's (see
+        :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`).
     progress : bool, optional
         A progress bar over λ (default: for long paths).
     fit_intercept : bool, default True
@@ -382,11 +383,13 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
         return multinomial_path(X, y, formula=formula, data=data, alpha=alpha, nlambda=nlambda,
                                 lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
                                 standardize=standardize, freq_weights=freq_weights,
-                                penalty_factor=penalty_factor, early_stop=early_stop, tol=tol,
+                                penalty_factor=penalty_factor, early_stop=early_stop,
+                                tol=MULTINOMIAL_TOL if tol is None else tol,
                                 progress=progress, fit_intercept=fit_intercept,
                                 type_multinomial=type_multinomial)
     if type_multinomial != "ungrouped":
         raise ValueError("type_multinomial= applies to activation='softmax' only")
+    tol = 1e-9 if tol is None else tol
     if is_lazy(data, X, y):
         act, design, problem = _prepare_lazy(X, y, activation, freq_weights, formula, data,
                                              fit_intercept, offset, exposure)

@@ -110,7 +110,7 @@ def _stops(ratios, nlam):
 
 def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                            lambdas=None, standardize=True, penalty_factor=None,
-                           early_stop=True, tol=1e-9, grouped=False, maxit=10_000_000,
+                           early_stop=True, tol=1e-7, grouped=False, maxit=10_000_000,
                            progress=None, target=None, constant="raise"):
     """Fit glmnet's multinomial path to a checked problem.
 
@@ -119,10 +119,10 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
     arr : MultinomialArrays
     alpha, nlambda, lambda_min_ratio, lambdas, standardize, penalty_factor, early_stop
         As R's glmnet (``lambda_min_ratio`` defaults to 1e-4 when n > p, else 1e-2).
-    tol : float, default 1e-9
-        glmnet's ``thresh``: each coordinate-descent loop ends when no coordinate's
-        change Δ moves x_j'Vx_j·Δ² by tol times the null deviance or more (glmnet's
-        default is 1e-7; R's answers to 1e-14 need tol=1e-14 here too).
+    tol : float, default 1e-7
+        glmnet's ``thresh`` (and its default): each coordinate-descent loop ends when no
+        coordinate's change Δ moves x_j'Vx_j·Δ² by tol times the null deviance or more
+        (R's answers to 1e-14 need tol=1e-14 here too).
     grouped : bool, default False
         glmnet's ``type.multinomial = "grouped"``.
     maxit : int, default 10_000_000
