@@ -93,12 +93,15 @@ class CompiledPath:
         self.ever = self.b != 0
         self.lam = None
         self.before = None  # the λ before the last, its answer and bias
-        # the Gaussian weights never change: keep X'VX of the columns ever nonzero
-        p = X.shape[1]
-        c = min(p, 2 * X.shape[0], 1000) if fam == GAUSSIAN else 0
+        # X'VX of the columns nonzero since the weights were taken (the Gaussian's never
+        # change; the others' are renewed as the linear predictor moves)
+        n, p = X.shape
+        c = min(p, 2 * n, 1000)
         self.cache = np.zeros((c + 1, c))
         self.meta = np.full(p + c + 1, -1, dtype=np.int64)
         self.meta[-1] = 0
+        self.vref = np.append(self.wn, 1.0) if fam == GAUSSIAN else np.zeros(n + 1)
+        self.etaref = np.full(n, np.inf)
 
     def solve(self, pw, lam):
         """Return the :class:`~glmnet_bridge.solvers.result.SolverResult` at λ (original scale).
@@ -120,7 +123,7 @@ class CompiledPath:
         cost, sweeps, converged = solve_lambda(
             self.Xs, self.y, self.wn, self.off, self.fam, bool(self.intercept), self.b,
             self.b0, self.eta, l1, l2, strong, self.grad, self.limit, _MAXIT, self.cache,
-            self.meta)
+            self.meta, self.vref, self.etaref)
         self.ever |= self.b != 0
         self.lam = lam
         self.before = before

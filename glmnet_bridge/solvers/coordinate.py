@@ -33,7 +33,11 @@ from .loops import wsq as _wsq
 __all__ = ["GAUSSIAN", "BINOMIAL", "POISSON", "solve_lambda", "start_lambda", "working"]
 
 GAUSSIAN, BINOMIAL, POISSON = 0, 1, 2
-
+# The Gram cache of a binomial or Poisson path is rebuilt once some linear predictor has
+# moved by more than this since its weights were taken: each weight v = μ(1 − μ) or e^η
+# has then changed by less than e^0.1 − 1 ≈ 10%, and a Newton step with the cached
+# matrix still removes about 90% of the error (the sweeps after it confirm the answer).
+_STALE = 0.1
 
 
 @njit(cache=True, nogil=True)
@@ -68,17 +72,35 @@ def working(fam, y, wn, eta, v, r, want_cost):
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv):
-    """Update the coordinates idx[:m] once (then the bias); return the largest change."""
+def _dot_wsq(r, v, x):
+    """Return (Σ r_i·x_i, Σ v_i·x_i²) in one pass over x."""
+    g = 0.0
+    q = 0.0
+    for i in range(x.shape[0]):
+        g += r[i] * x[i]
+        q += v[i] * x[i] * x[i]
+    return g, q
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv, fresh=False):
+    """Update the coordinates idx[:m] once (then the bias); return the largest change.
+
+    With ``fresh`` the curvatures xv_j = x_j'Vx_j of new weights are computed on the way,
+    in the same pass over each column as its gradient.
+    """
     n = X.shape[0]
     big = 0.0
     for t in range(m):
         j = idx[t]
+        xj = X[:, j]
+        if fresh:
+            g, xv[j] = _dot_wsq(r, v, xj)
+        else:
+            g = _dot(r, xj)
         den = xv[j] + l2[j]
         if den <= 0.0:
             continue
-        xj = X[:, j]
-        g = _dot(r, xj)
         bj = b[j]
         u = g + xv[j] * bj
         a = abs(u) - l1[j]
@@ -170,8 +192,9 @@ def _gram(Wt):
 def _cached_gram(X, v, act, a, intercept, sv, cache, meta):
     """Return X_A'VX_A (with the bias's row) from a cache kept along the path, or a 0 × 0.
 
-    For the Gaussian family V never changes: ``cache`` (c + 1 rows, the last Σ v·x_j)
-    keeps x_i'Vx_j of every column that was ever nonzero; ``meta`` holds each column's
+    ``cache`` (c + 1 rows, the last Σ v·x_j) keeps x_i'Vx_j of every column that was
+    nonzero since the weights v were taken (the Gaussian's never change; the others'
+    are the reference weights of :func:`_solve_strong`); ``meta`` holds each column's
     slot (p values, −1 for none), each slot's column (c values) and the slots used. A
     new column costs one product per cached column. Without a cache (c = 0) or once it
     is full, returns a 0 × 0 array and the caller forms the matrix itself.
@@ -216,6 +239,30 @@ def _cached_gram(X, v, act, a, intercept, sv, cache, meta):
 
 
 @njit(cache=True, nogil=True)
+def _renew(v, eta, cache, meta, vref, etaref):
+    """Empty the Gram cache and take v as its weights if η moved more than _STALE since."""
+    n = v.shape[0]
+    far = False
+    for i in range(n):
+        if abs(eta[i] - etaref[i]) > _STALE:
+            far = True
+            break
+    if not far:
+        return
+    s = 0.0
+    for i in range(n):
+        vref[i] = v[i]
+        etaref[i] = eta[i]
+        s += v[i]
+    vref[n] = s
+    c = cache.shape[1]
+    p = meta.shape[0] - c - 1
+    for j in range(p + c):
+        meta[j] = -1
+    meta[p + c] = 0
+
+
+@njit(cache=True, nogil=True)
 def _cholesky_solve(L, rhs):
     """Solve L L' x = rhs by forward and back substitution."""
     m = rhs.shape[0]
@@ -234,7 +281,7 @@ def _cholesky_solve(L, rhs):
 
 
 @njit(cache=True, nogil=True)
-def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta):
+def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta, vref):
     """Minimise the quadratic model on the nonzero coordinates act[:a], their signs held.
 
     With the signs θ fixed the model is smooth: its minimiser solves
@@ -244,11 +291,13 @@ def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta):
     model), until a full step is taken. Coordinate descent crawls on strongly correlated
     columns (breast cancer's radius, perimeter and area); this ends it once the signs are
     known. Returns False when the system is not positive definite (descent goes on alone).
-    The Gram matrix comes from ``cache`` when the weights are fixed (:func:`_cached_gram`).
+    The Gram matrix comes from ``cache`` (:func:`_cached_gram`) at the reference weights
+    ``vref`` (n values and their sum): the Gaussian's own, else weights within about 10%
+    of v, which makes the step an inexact Newton step that the sweeps then finish.
     """
     n = X.shape[0]
     k = a + (1 if intercept else 0)
-    M = _cached_gram(X, v, act, a, intercept, sv, cache, meta)
+    M = _cached_gram(X, vref[:n], act, a, intercept, vref[n], cache, meta)
     if M.shape[0] != k:
         sq = np.sqrt(v)
         Wt = np.empty((k, n))  # rows √v·x_j: each a contiguous copy of a column
@@ -335,7 +384,7 @@ def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta):
 
 @njit(cache=True, nogil=True)
 def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit, cache,
-           meta):
+           meta, vref):
     """Minimise one IRLS quadratic model on idx[:m] to ``inner``; return the sweeps taken.
 
     glmnet's cycle: sweep the nonzero coordinates until they settle, then the whole set
@@ -353,7 +402,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit,
         # On long columns (n ≥ 8a) the solve costs less than two sweeps: take it at once
         # and let the sweep over the whole set confirm it.
         if first and 0 < a and 8 * a <= n and _polish(X, v, r, b, b0, l1, l2, act, a,
-                                                       intercept, sv, cache, meta):
+                                                       intercept, sv, cache, meta, vref):
             a = 0
         first = False
         while sweeps < maxit and a > 0:
@@ -366,7 +415,8 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit,
             if rate < 1.0:
                 todo = np.log(inner / big) / np.log(max(rate, 1e-300))
                 if todo * 8.0 * a > a + a * a / n:
-                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta)
+                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta,
+                            vref)
                     a = _active_list(b, idx, m, act)
                     last = np.inf
         big = _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv)
@@ -378,12 +428,14 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit,
 
 @njit(cache=True, nogil=True)
 def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, limit, maxit,
-                  v, r, xv, strict, cache, meta):
+                  v, r, xv, strict, cache, meta, vref, etaref):
     """IRLS + coordinate descent on the columns idx[:m]; return (sweeps, converged).
 
     Unless ``strict``, the loop also ends when an outer step moved no linear predictor by
     more than √limit: Newton's next step would be of order limit (the caller's check of
-    the KKT conditions then confirms it, else calls again with ``strict``).
+    the KKT conditions then confirms it, else calls again with ``strict``). Outside the
+    Gaussian, the Gram cache's reference weights (``vref``, taken at ``etaref``) are
+    renewed when a linear predictor has moved by more than ``_STALE`` since.
     """
     p = X.shape[1]
     act = np.empty(p, np.int64)
@@ -408,15 +460,14 @@ def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, lim
                 halvings += 1
         else:
             working(fam, y, wn, eta, v, r, False)
+        if fam != GAUSSIAN and cache.shape[1] > 0:
+            _renew(v, eta, cache, meta, vref, etaref)
         b_old[:] = b
         b0_old = b0[0]
         sv = 0.0
         for i in range(v.shape[0]):
             sv += v[i]
-        for t in range(m):
-            j = idx[t]
-            xv[j] = _wsq(v, X[:, j])
-        big = _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv)
+        big = _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv, True)
         sweeps += 1
         if big <= limit:
             _linear(X, off, b, b0[0], eta)
@@ -425,7 +476,7 @@ def _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx, m, lim
         # (a forcing term quadratic in the first sweep's change), the last one to limit/10
         inner = 0.1 * limit if fam == GAUSSIAN else max(0.1 * limit, min(0.1, big) * big)
         sweeps += _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner,
-                         maxit - sweeps, cache, meta)
+                         maxit - sweeps, cache, meta, vref)
         eta_old[:] = eta
         _linear(X, off, b, b0[0], eta)
         moved = 0.0
@@ -467,7 +518,7 @@ def start_lambda(X, off, b, b0, eta, prev_b, prev_b0, t, grad, l1, factor, ever,
 
 @njit(cache=True, nogil=True)
 def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad, limit,
-                 maxit, cache, meta):
+                 maxit, cache, meta, vref, etaref):
     """Solve one λ from the warm start (b, b0, eta), in place.
 
     Parameters
@@ -493,8 +544,11 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
     maxit : int
         Most sweeps in all.
     cache, meta : numpy.ndarray
-        The Gaussian path's Gram cache, (c + 1, c) and int64 (p + c + 1) filled with −1
-        but the last 0 (see :func:`_cached_gram`); c = 0 for none (other families).
+        The path's Gram cache, (c + 1, c) and int64 (p + c + 1) filled with −1 but the
+        last 0 (see :func:`_cached_gram`); c = 0 for none.
+    vref, etaref : numpy.ndarray
+        The cache's weights and their sum (n + 1: wn and 1 for the Gaussian) and the
+        linear predictor they were taken at (n; +∞ before the first).
 
     Returns
     -------
@@ -514,7 +568,7 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
         m = _strong_list(strong, idx)
         s, converged = _solve_strong(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, idx,
                                      m, limit, maxit - sweeps, v, r, xv, strict, cache,
-                                     meta)
+                                     meta, vref, etaref)
         sweeps += s
         cost = working(fam, y, wn, eta, v, r, True)
         late = False
