@@ -245,6 +245,24 @@ def probability_curves(fit_a, fit_b):
     return fig
 
 
+def _df_axis(ax, x, df, most):
+    """Label the top axis with df at evenly spaced positions of x, as glmnet's plots do.
+
+    R puts the labels at ``pretty(x)`` and reads df there from the path (the point
+    nearest in x here); ticks spread by index instead crowd where x saturates (%Dev at
+    the end of a path, the L1 norm of a nearly separable one) and their labels overlap.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    top = ax.secondary_xaxis("top")
+    lo, hi = float(np.min(x)), float(np.max(x))
+    at = MaxNLocator(nbins=most - 1).tick_values(lo, hi) if hi > lo else np.array([lo])
+    at = at[(at >= lo - 1e-12 * abs(lo)) & (at <= hi + 1e-12 * abs(hi))]
+    near = np.abs(np.asarray(x)[None, :] - at[:, None]).argmin(axis=1)
+    top.set_xticks(at, [str(int(d)) for d in np.asarray(df)[near]])
+    return top
+
+
 def path_plot(path, xvar="lambda", label=False, ax=None, title=None):
     """Plot coefficient paths as glmnet's ``plot``: each weight against log λ, ‖w‖₁ or %Dev.
 
@@ -290,9 +308,7 @@ def path_plot(path, xvar="lambda", label=False, ax=None, title=None):
     ax.set_xlabel({"lambda": "log λ", "norm": "L1 norm of the weights",
                    "dev": "fraction of deviance explained"}[xvar])
     ax.set_ylabel("coefficient (original scale)")
-    top = ax.secondary_xaxis("top")
-    ticks = np.linspace(0, len(x) - 1, min(6, len(x))).astype(int)
-    top.set_xticks(x[ticks], [str(d) for d in path.df[ticks]])
+    top = _df_axis(ax, x, path.df, 6)
     top.set_xlabel(f"nonzero weights (df) — {path.activation} neuron, alpha = {path.alpha:g}, "
                    f"{len(x)} values of λ", fontsize=9)
     if len(W.columns) <= 12 and not label:
@@ -345,9 +361,7 @@ def cv_plot(cv):
     label = {"deviance": f"{cv.family} deviance", "class": "misclassification error",
              "auc": "AUC", "mse": "mean squared error",
              "mae": "mean absolute error"}[cv.type_measure]
-    top = ax.secondary_xaxis("top")
-    ticks = np.linspace(0, len(x) - 1, min(8, len(x))).astype(int)
-    top.set_xticks(x[ticks], [str(d) for d in cv.nzero[ticks]])
+    _df_axis(ax, x, cv.nzero, 8)
     ax.set_xlabel("log λ")
     ax.set_ylabel(f"cross-validated {label}")
     ax.legend(fontsize=8)

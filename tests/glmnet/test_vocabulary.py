@@ -74,6 +74,13 @@ def test_path_plot_xvar_and_labels(cv, xvar):
     want = {"lambda": np.log(cv.lambdas), "dev": cv.path.dev_ratio,
             "norm": np.abs(cv.path.coefs.to_numpy()[:, 1:]).sum(axis=1)}[xvar]
     np.testing.assert_allclose(x, want)
+    # the df labels sit at evenly spaced x (R's pretty()), each the df of the nearest λ
+    top = next(a for a in ax.child_axes if a.get_xlabel().startswith("nonzero"))
+    at = np.asarray(top.get_xticks())
+    assert len(at) >= 3 and np.ptp(np.diff(at)) < 1e-9 * np.ptp(x)
+    df = (cv.path.coefs.to_numpy()[:, 1:] != 0).sum(axis=1)
+    got = [int(t.get_text()) for t in top.get_xticklabels()]
+    assert got == [int(df[np.argmin(np.abs(x - a))]) for a in at]
     with pytest.raises(ValueError, match="xvar"):
         cv.path.plot(xvar="df")
     assert cv.plot().axes[0].get_ylabel() == "cross-validated binomial deviance"
