@@ -100,7 +100,7 @@ class CompiledPath:
         self.cache = np.zeros((c + 1, c))
         self.meta = np.full(p + c + 1, -1, dtype=np.int64)
         self.meta[-1] = 0
-        self.vref = np.append(self.wn, 1.0) if fam == GAUSSIAN else np.zeros(n + 1)
+        self.vref = np.append(self.wn, self.wn.sum()) if fam == GAUSSIAN else np.zeros(n + 1)
         self.etaref = np.full(n, np.inf)
 
     def solve(self, pw, lam):
