@@ -57,10 +57,11 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
                    lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
                    penalty_factor=None, tol=MULTINOMIAL_TOL, fit_intercept=True,
                    fold_lambdas="own", r_conventions=True, offset=None, exposure=None,
-                   type_multinomial="ungrouped", make_cv=None):
+                   type_multinomial="ungrouped", make_cv=None, kkt_tol=None):
     """Return cv_glmnet's answer for a softmax outcome (see :func:`glmnet_bridge.cv_glmnet`).
 
-    ``make_cv`` builds the result (cv_glmnet passes its CVGlmnet class).
+    ``make_cv`` builds the result (cv_glmnet passes its CVGlmnet class); ``kkt_tol``
+    (precise mode, see :func:`multinomial_path`) applies to the full fit and every fold.
     """
     if type_measure not in MEASURES:
         raise ValueError(f"type_measure {type_measure!r} is not available for the multinomial "
@@ -75,7 +76,7 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
                                       freq_weights=freq_weights, fit_intercept=fit_intercept)
     opts = dict(alpha=alpha, standardize=standardize, penalty_factor=penalty_factor, tol=tol,
                 progress=False, type_multinomial=type_multinomial, nlambda=nlambda,
-                lambda_min_ratio=lambda_min_ratio)
+                lambda_min_ratio=lambda_min_ratio, kkt_tol=kkt_tol)
     full = _path_from_arrays(design, arr, lambdas=lambdas, **opts)
     n = arr.inputs.shape[0]
     foldid, folds = fold_ids(foldid, nfolds, n, seed)

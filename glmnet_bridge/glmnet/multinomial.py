@@ -22,6 +22,7 @@ from ..estimation.design import design_matrix_for, label_design
 from ..exceptions import DataError
 from ..solvers.multinomial_path import multinomial_arrays, solve_multinomial_path
 from .rvocab import coef_at, lambda_interp, path_table
+from .start import blas_threads
 
 __all__ = ["MultinomialPath", "multinomial_path", "prepare_multinomial"]
 
@@ -249,7 +250,8 @@ class MultinomialPath:
 def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlambda=100,
                      lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
                      penalty_factor=None, early_stop=True, tol=MULTINOMIAL_TOL, progress=None,
-                     fit_intercept=True, type_multinomial="ungrouped", maxit=10_000_000):
+                     fit_intercept=True, type_multinomial="ungrouped", maxit=10_000_000,
+                     kkt_tol=None):
     """Fit glmnet's multinomial family along its λ sequence, as R's glmnet(family="multinomial").
 
     Parameters
@@ -284,6 +286,13 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
     maxit : int, default 10_000_000
         glmnet's ``maxit``: coordinate passes over the whole path. R's default, 1e5,
         ends iris's grouped path at its 34th λ at ``tol=1e-9`` (R's too, with a warning).
+    kkt_tol : float, optional
+        Precise mode: every λ is finished until each KKT condition of the objective holds
+        to ``kkt_tol`` (violations divided by the coordinate's curvature, a step in units
+        of the standardised coefficient), by an active-set Newton method after glmnet's
+        coordinate descent (see ``solve_multinomial_path`` and the docs' "Precision"
+        section). A λ where it is not met has status 4 (``converged`` False). None
+        (default): glmnet's algorithm alone, R's answers.
 
     Returns
     -------
@@ -304,31 +313,36 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
                              lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
                              standardize=standardize, penalty_factor=penalty_factor,
                              early_stop=early_stop, tol=tol, progress=progress,
-                             type_multinomial=type_multinomial, maxit=maxit)
+                             type_multinomial=type_multinomial, maxit=maxit, kkt_tol=kkt_tol)
 
 
 def _path_from_arrays(design, arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                       lambdas=None, standardize=True, penalty_factor=None, early_stop=True,
                       tol=MULTINOMIAL_TOL, progress=None, type_multinomial="ungrouped",
-                      maxit=10_000_000, constant="exclude"):
+                      maxit=10_000_000, constant="exclude", kkt_tol=None):
     """Return the :class:`MultinomialPath` of a checked design (cv_glmnet's folds use it).
 
     ``constant="exclude"`` leaves constant columns out as glmnet does; "raise" refuses them.
+    ``kkt_tol`` as :func:`multinomial_path` (kept by ``coef(exact=True)``'s refit).
     """
     if progress is None:
         progress = arr.inputs.size * len(arr.levels) * nlambda > 1e9
-    out = solve_multinomial_path(arr, alpha=alpha, nlambda=nlambda,
-                                 lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
-                                 standardize=standardize, penalty_factor=penalty_factor,
-                                 early_stop=early_stop, tol=tol,
-                                 grouped=type_multinomial == "grouped", maxit=maxit,
-                                 progress=progress, constant=constant)
+    # the precise mode's Newton systems are small products: BLAS's threads cost more than
+    # they give there, and far more on a busy machine (a digits path took 292 s, not 6 s)
+    cells = 0 if kkt_tol is not None else arr.inputs.size
+    with blas_threads(cells):
+        out = solve_multinomial_path(arr, alpha=alpha, nlambda=nlambda,
+                                     lambda_min_ratio=lambda_min_ratio, lambdas=lambdas,
+                                     standardize=standardize, penalty_factor=penalty_factor,
+                                     early_stop=early_stop, tol=tol,
+                                     grouped=type_multinomial == "grouped", maxit=maxit,
+                                     progress=progress, constant=constant, kkt_tol=kkt_tol)
 
     def refit(new_lambdas):
         return _path_from_arrays(design, arr, alpha=alpha, lambdas=new_lambdas,
                                  standardize=standardize, penalty_factor=penalty_factor,
                                  tol=tol, progress=False, type_multinomial=type_multinomial,
-                                 maxit=maxit)
+                                 maxit=maxit, kkt_tol=kkt_tol)
 
     return MultinomialPath(out["lambdas"], out["a0"], out["beta"], out["dev_ratio"],
                            out["null_deviance"], alpha, design, arr.levels, type_multinomial,

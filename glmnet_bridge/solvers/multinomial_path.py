@@ -16,6 +16,7 @@ import numpy as np
 
 from ..exceptions import DataError
 from . import multinomial_cd as cd
+from . import multinomial_newton as mn
 
 __all__ = ["MultinomialArrays", "solve_multinomial_path", "multinomial_arrays"]
 
@@ -23,6 +24,8 @@ _FDEV = 1e-5      # glmnet's fdev: stop when dev.ratio gains less (absolute, as 
 _DEVMAX = 0.999   # glmnet's devmax
 _MNLAM = 5        # glmnet's mnlam
 _LMR_FLOOR = 1e-6  # glmnet.control()$eps: lambda.min.ratio below it is raised to it
+_THR_FLOOR = 1e-20  # kkt_tol's tightest kernel threshold, relative to the null deviance
+_BUDGET = 200       # kkt_tol: kernel passes per class in one tightened call
 
 
 @dataclass
@@ -111,7 +114,7 @@ def _stops(ratios, nlam):
 def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None,
                            lambdas=None, standardize=True, penalty_factor=None,
                            early_stop=True, tol=1e-7, grouped=False, maxit=10_000_000,
-                           progress=None, target=None, constant="raise"):
+                           progress=None, target=None, constant="raise", kkt_tol=None):
     """Fit glmnet's multinomial path to a checked problem.
 
     Parameters
@@ -134,13 +137,24 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
     target : float, optional
         One λ to solve (a single penalised fit): glmnet's generated sequence is followed
         down to it for warm starts, cut there, and ``target`` solved last.
+    kkt_tol : float, optional
+        Precise mode. After the kernel solves a λ, every KKT condition of the objective
+        (standardised coordinates) is checked on the full gradient, each violation
+        divided by its coordinate's curvature Σ w·p(1 − p)·x² (a Newton step in units of
+        the coefficient); above ``kkt_tol`` the λ is finished by an active-set Newton
+        method, and zero coefficients that still violate send it back to the kernel at
+        a threshold 100 times smaller (:func:`multinomial_newton.polish`). The answer is
+        then put in glmnet's form (centred intercepts, rows shifted by ``elc``) and the
+        deviance is the exact one. None (default): glmnet's algorithm alone.
 
     Returns
     -------
     dict
         ``lambdas`` (m), ``a0`` (m × K), ``beta`` (m × p × K) on the original scale (the
         intercepts centred over classes, as R's coef()), ``dev_ratio`` (m),
-        ``null_deviance``, ``status`` (m), ``npasses``.
+        ``null_deviance``, ``status`` (m: the kernel's codes, 4 ``kkt_tol`` not met), ``npasses``;
+        with ``kkt_tol`` also ``kkt`` (m, the final violations) and ``polish`` (m dicts:
+        Newton steps, rounds, kernel calls, largest system, seconds).
     """
     if not 0 <= alpha <= 1:
         raise DataError(f"alpha must satisfy 0 ≤ alpha ≤ 1, got {alpha!r}")
@@ -189,6 +203,9 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
         from tqdm.auto import tqdm
 
         bar = tqdm(total=nlam, desc="glmnet multinomial path", leave=False)
+    if kkt_tol is not None and not kkt_tol > 0:
+        raise DataError(f"kkt_tol must be positive, got {kkt_tol!r}")
+    kkts, stats = [], []
     lams, a0s, betas, ratios, status = [], [], [], [], []
     lam, prev = 0.0, 0.0
     try:
@@ -231,7 +248,19 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
                                  "the fitted probabilities saturate (glmnet's error 7777)"),
                               ConvergenceWarning, stacklevel=3)
                 break
-            devi = cd.deviance_terms(Y, w, Q, sxp)
+            if kkt_tol is not None and st == 0:
+                st, info = _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact,
+                                         ga, xv, float(alpha), lam, thr, thr_floor=_THR_FLOOR
+                                         * dev0, maxit=int(maxit), intr=bool(arr.intercept),
+                                         npass=npass, grouped=grouped, kkt_tol=kkt_tol)
+                kkts.append(info.pop("kkt"))
+                devi = info.pop("loss")
+                stats.append(info)
+            else:
+                devi = cd.deviance_terms(Y, w, Q, sxp)
+                if kkt_tol is not None:      # status 2: the kernel's point, unchecked
+                    kkts.append(np.nan)
+                    stats.append({})
             ratios.append((dev1 - devi) / dev0)
             lams.append(lam)
             beta = B / xs[:, None]
@@ -254,6 +283,42 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
     if target is None and not given and lams.size > 2:
         # R's fix.lam: the first λ (solved at ∞) reported as λ_max
         lams[0] = np.exp(2 * np.log(lams[1]) - np.log(lams[2]))
-    return {"lambdas": lams, "a0": np.array(a0s), "beta": np.array(betas),
-            "dev_ratio": np.array(ratios), "null_deviance": 2.0 * sw * dev0,
-            "status": np.array(status), "npasses": int(npass[0])}
+    out = {"lambdas": lams, "a0": np.array(a0s), "beta": np.array(betas),
+           "dev_ratio": np.array(ratios), "null_deviance": 2.0 * sw * dev0,
+           "status": np.array(status), "npasses": int(npass[0])}
+    if kkt_tol is not None:
+        out["kkt"], out["polish"] = np.array(kkts), stats
+    return out
+
+
+def _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga, xv, alpha, lam,
+                  thr, *, thr_floor, maxit, intr, npass, grouped, kkt_tol):
+    """Finish the kernel's solution of one λ to ``kkt_tol`` and leave its state in step.
+
+    Returns (status, info): info holds the final violation ``kkt`` and the counts of
+    :func:`multinomial_newton.polish`, with ``seconds``.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    K = Y.shape[1]
+
+    def kernel(t):
+        mn.sync_state(X, Y, w, B, a0, Q, sxp, strong, active, nact, ga, grouped)
+        limit = min(maxit, int(npass[0]) + _BUDGET * K)   # a pass budget: Newton follows
+        if grouped:
+            st = cd.grouped_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga,
+                                  alpha, lam, lam, t, limit, intr, npass)
+        else:
+            st = cd.ungrouped_point(X, Y, w, vp, B, a0, Q, sxp, strong, active, nact, ga, xv,
+                                    alpha, lam, lam, t, limit, intr, npass)
+        return 0 if st == 1 and npass[0] <= maxit else st
+
+    info = {}
+    st, viol = mn.polish(X, Y, w, vp, alpha, lam, B, a0, intr, grouped, kkt_tol, thr,
+                         thr_floor, kernel, info)
+    mn.canonical(B, a0, vp, alpha, intr, grouped)
+    mn.sync_state(X, Y, w, B, a0, Q, sxp, strong, active, nact, ga, grouped)
+    info["kkt"] = viol
+    info["seconds"] = time.perf_counter() - t0
+    return st, info
