@@ -150,7 +150,7 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
               lambda_min_ratio=None, lambdas=None, standardize=True, freq_weights=None,
               penalty_factor=None, tol=None, progress=None, fit_intercept=True,
               fold_lambdas="own", r_conventions=True, glmnet_gaussian=True, offset=None,
-              exposure=None, type_multinomial="ungrouped"):
+              exposure=None, type_multinomial="ungrouped", kkt_tol=None):
     """Choose λ by K-fold cross-validation, exactly as R's ``cv.glmnet`` (grouped by fold).
 
     The path is fitted to all the data, which fixes the λ sequence. As in R, each fold
@@ -190,6 +190,8 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
         coefficient or per variable. The measures are R's ``cv.multnet``: deviance
         (probabilities clamped to [1e-5, 1 − 1e-5]), class (misclassification), mse and
         mae (summed over the K indicator columns); ``path`` is then a MultinomialPath.
+    kkt_tol : float, optional
+        Softmax only: as in :func:`glmnet_path`, for the full path and every fold.
 
     Returns
     -------
@@ -221,10 +223,13 @@ def cv_glmnet(X=None, y=None, *, formula=None, data=None, activation="logistic",
             tol=MULTINOMIAL_TOL if tol is None else tol,
             fit_intercept=fit_intercept, fold_lambdas=fold_lambdas,
             r_conventions=r_conventions, offset=offset, exposure=exposure,
-            type_multinomial=type_multinomial, make_cv=CVGlmnet)
+            type_multinomial=type_multinomial, make_cv=CVGlmnet, kkt_tol=kkt_tol)
     if type_multinomial != "ungrouped":
         raise ValueError("type_multinomial applies to activation='softmax' (glmnet's "
                          "multinomial family)")
+    if kkt_tol is not None:
+        raise ValueError("kkt_tol applies to activation='softmax' only (the other paths' "
+                         "tol is a bound on the KKT conditions already)")
     tol = 1e-9 if tol is None else tol
     family = get_cost(default_cost(act), act).family
     if family != "binomial" and type_measure in ("class", "auc"):

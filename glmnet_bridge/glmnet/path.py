@@ -299,7 +299,7 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
                 nlambda=100, lambda_min_ratio=None, lambdas=None, standardize=True,
                 freq_weights=None, penalty_factor=None, early_stop=True, tol=None,
                 progress=None, fit_intercept=True, glmnet_gaussian=True, offset=None,
-                exposure=None, type_multinomial="ungrouped"):
+                exposure=None, type_multinomial="ungrouped", kkt_tol=None):
     """Fit penalised neurons along glmnet's λ sequence, each warm-started from the last.
 
     Parameters
@@ -362,6 +362,10 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
     type_multinomial : {"ungrouped", "grouped"}, default "ungrouped"
         Softmax only, as R's ``type.multinomial``: a lasso on each class's coefficient,
         or a group lasso on each column's coefficients across the classes.
+    kkt_tol : float, optional
+        Softmax only: finish every λ until its KKT conditions hold to ``kkt_tol`` (the
+        precise mode of :func:`~glmnet_bridge.glmnet.multinomial.multinomial_path`;
+        the other activations' ``tol`` is such a bound already).
 
     Returns
     -------
@@ -386,9 +390,12 @@ def glmnet_path(X=None, y=None, *, formula=None, data=None, activation="logistic
                                 penalty_factor=penalty_factor, early_stop=early_stop,
                                 tol=MULTINOMIAL_TOL if tol is None else tol,
                                 progress=progress, fit_intercept=fit_intercept,
-                                type_multinomial=type_multinomial)
+                                type_multinomial=type_multinomial, kkt_tol=kkt_tol)
     if type_multinomial != "ungrouped":
         raise ValueError("type_multinomial= applies to activation='softmax' only")
+    if kkt_tol is not None:
+        raise ValueError("kkt_tol= applies to activation='softmax' only (the other paths' "
+                         "tol is a bound on the KKT conditions already)")
     tol = 1e-9 if tol is None else tol
     if is_lazy(data, X, y):
         act, design, problem = _prepare_lazy(X, y, activation, freq_weights, formula, data,

@@ -66,23 +66,18 @@ def blas_threads(cells):
 
     Each product of such a path is small; OpenBLAS's threads only hand it around, and on a
     busy machine they spin: a 200 × 2000 path's linear solves took 37 s on two threads and
-    1.1 s on one (docs/speed.md). Needs threadpoolctl (the ``peers`` extra); else a no-op.
-    The libraries are looked up once per process (7 ms a time: a diabetes path's third).
-    Off the main thread (cross-validation's folds) it does nothing: the limits are
-    process-wide, so :func:`~glmnet_bridge.glmnet.folds.map_folds` sets them once.
+    1.1 s on one (docs/speed.md). The libraries are looked up once per process (7 ms a
+    time: a diabetes path's third). Off the main thread (cross-validation's folds) it
+    does nothing: the limits are process-wide, so
+    :func:`~glmnet_bridge.glmnet.folds.map_folds` sets them once.
     """
     if cells > 2e6 or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
-    controller = _controller()
-    if controller is None:
-        return contextlib.nullcontext()
-    return controller.limit(limits=1, user_api="blas")
+    return _controller().limit(limits=1, user_api="blas")
 
 
 @functools.cache
 def _controller():
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
+    from threadpoolctl import ThreadpoolController
+
     return ThreadpoolController()
