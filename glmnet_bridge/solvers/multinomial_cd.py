@@ -29,7 +29,8 @@ coordinate moves by more than xv_j·Δ² ≥ thr.
 
 Status codes: 0 converged, 1 maxit passes reached, 2 every class skipped (glmnet's
 "all fitted probabilities are 0 or 1": the path stops), 3 the grouped bound's variance
-fell below 1e-6 (glmnet's error 7777).
+fell below 1e-6 (glmnet's error 7777), 5 the iteration diverged: some row's clamped
+e^z summed to 0 or overflowed (glmnet would divide by it; R reaches its maxit first).
 """
 
 from __future__ import annotations
@@ -227,6 +228,15 @@ def _strong_update(ga, vp, strong, tlam):
 
 
 @njit(cache=True, nogil=True)
+def _diverged(sxp):
+    """Return whether some row's Σ_k e^z is 0 or not finite (the iteration ran off)."""
+    for i in range(sxp.shape[0]):
+        if not (0.0 < sxp[i] < np.inf):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
 def _activate(j, active, nact, isact):
     if not isact[j]:
         isact[j] = 1
@@ -328,6 +338,8 @@ def ungrouped_point(X, Y, w, vp, B, a0, Q, sxp, strong, active, nact, ga, xv, al
         ig = False
         if npass[0] > maxit:
             return 1
+        if _diverged(sxp):
+            return 5
         m = 0
         for j in range(p):
             if strong[j]:
@@ -452,6 +464,8 @@ def grouped_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga, alp
     while True:
         if npass[0] > maxit:
             return 1
+        if _diverged(sxp):
+            return 5
         m = 0
         for j in range(p):
             if strong[j]:

@@ -234,18 +234,19 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
                 st = cd.ungrouped_point(*args, B, a0, Q, sxp, strong, active, nact, ga, xv,
                                         float(alpha), lam, prev, thr, int(maxit),
                                         bool(arr.intercept), npass)
-            if st in (1, 3):
+            if st in (1, 3, 5):
+                why = {1: "maxit passes reached",
+                       3: "the fitted probabilities saturate (glmnet's error 7777)",
+                       5: "the coordinate descent diverged (its linear predictors ran off; "
+                          "nearly separable data and a long step in λ: a finer sequence, "
+                          "more nlambda, may get further)"}[st]
                 if m == 0:
-                    raise DataError("the multinomial fit did not converge at the first λ "
-                                    + ("(maxit passes)" if st == 1 else
-                                       "(every fitted probability is 0 or 1)"))
+                    raise DataError(f"the multinomial fit did not converge at the first λ: {why}")
                 import warnings
 
                 from ..exceptions import ConvergenceWarning
 
-                warnings.warn(f"the multinomial path stopped at λ number {m + 1}: "
-                              + ("maxit passes reached" if st == 1 else
-                                 "the fitted probabilities saturate (glmnet's error 7777)"),
+                warnings.warn(f"the multinomial path stopped at λ number {m + 1}: {why}",
                               ConvergenceWarning, stacklevel=3)
                 break
             if kkt_tol is not None and st == 0:

@@ -272,3 +272,19 @@ def test_glmnet_path_takes_the_softmax_to_the_multinomial_family():
         gb.glmnet_path(X, y, activation="softmax", offset=np.zeros(len(y)))
     with pytest.raises(ValueError, match="applies to activation='softmax'"):
         gb.glmnet_path(X, (y == y[0]).astype(float), type_multinomial="grouped")
+
+
+def test_a_diverging_step_stops_the_path_with_a_warning():
+    # 300 digits (separable) and 5 λ a factor 10 apart: the step to the second λ runs
+    # off (R's glmnet reports "convergence for 2th lambda value not reached" and keeps
+    # the first). The path stops there with a warning, not a division by zero.
+    d = np.loadtxt(HERE.parents[1] / "data" / "digits.csv.gz", delimiter=",")[:300]
+    X, y = d[:, :-1], d[:, -1].astype(int)
+    X = X[:, np.ptp(X, axis=0) > 0]
+    with pytest.warns(gb.ConvergenceWarning, match="stopped at λ number"):
+        path = multinomial_path(X, y, nlambda=5)
+    assert len(path.lambdas) < 5 and path.converged.all()
+    # its first point is the null model: each intercept the log of its class share, centred
+    share = np.log(np.bincount(y) / len(y))
+    a0 = np.array([path.coefs[k]["Intercept"].iloc[0] for k in path.classes])
+    np.testing.assert_allclose(a0, share - share.mean(), atol=1e-12)
