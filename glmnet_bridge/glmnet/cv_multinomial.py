@@ -100,7 +100,10 @@ def cv_multinomial(X=None, y=None, *, formula=None, data=None, alpha=1.0, nfolds
         loss = multinomial_losses(type_measure, arr.codes[test], Z, r_conventions)
         return np.average(loss, axis=0, weights=w), w.sum()
 
-    per_fold, weights = zip(*map_folds(fit_fold, folds, arr.inputs.size), strict=True)
+    # the precise mode's Newton systems want one BLAS thread whatever the size (set once
+    # here: off the main thread a fold's own limit does nothing)
+    cells = 0 if kkt_tol is not None else arr.inputs.size
+    per_fold, weights = zip(*map_folds(fit_fold, folds, cells), strict=True)
     L, w = np.vstack(per_fold), np.asarray(weights)
     cvm = np.average(L, axis=0, weights=w)
     cvsd = np.sqrt(np.average((L - cvm) ** 2, axis=0, weights=w) / (len(folds) - 1))

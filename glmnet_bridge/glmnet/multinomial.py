@@ -285,7 +285,7 @@ def multinomial_path(X=None, y=None, *, formula=None, data=None, alpha=1.0, nlam
         variable is in or out for every class at once).
     maxit : int, default 10_000_000
         glmnet's ``maxit``: coordinate passes over the whole path. R's default, 1e5,
-        ends iris's grouped path at its 34th λ at ``tol=1e-9`` (R's too, with a warning).
+        ends iris's grouped path at its 62nd λ (R's too, with a warning).
     kkt_tol : float, optional
         Precise mode: every λ is finished until each KKT condition of the objective holds
         to ``kkt_tol`` (violations divided by the coordinate's curvature, a step in units

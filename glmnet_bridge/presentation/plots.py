@@ -255,11 +255,17 @@ def _df_axis(ax, x, df, most):
     from matplotlib.ticker import MaxNLocator
 
     top = ax.secondary_xaxis("top")
-    lo, hi = float(np.min(x)), float(np.max(x))
+    x, df = np.asarray(x, dtype=float), np.asarray(df)
+    ok = np.isfinite(x)  # log λ of a λ = 0 is −∞: not on the axis
+    x, df = x[ok], df[ok]
+    if x.size == 0:
+        return top
+    lo, hi = float(x.min()), float(x.max())
     at = MaxNLocator(nbins=most - 1).tick_values(lo, hi) if hi > lo else np.array([lo])
-    at = at[(at >= lo - 1e-12 * abs(lo)) & (at <= hi + 1e-12 * abs(hi))]
-    near = np.abs(np.asarray(x)[None, :] - at[:, None]).argmin(axis=1)
-    top.set_xticks(at, [str(int(d)) for d in np.asarray(df)[near]])
+    slack = 1e-9 * (hi - lo)
+    at = at[(at >= lo - slack) & (at <= hi + slack)]
+    near = np.abs(x[None, :] - at[:, None]).argmin(axis=1)
+    top.set_xticks(at, [str(int(d)) for d in df[near]])
     return top
 
 

@@ -547,7 +547,7 @@ def solve_lambda(X, y, wn, off, fam, intercept, b, b0, eta, l1, l2, strong, grad
         The path's Gram cache, (c + 1, c) and int64 (p + c + 1) filled with −1 but the
         last 0 (see :func:`_cached_gram`); c = 0 for none.
     vref, etaref : numpy.ndarray
-        The cache's weights and their sum (n + 1: wn and 1 for the Gaussian) and the
+        The cache's weights and their sum (n + 1: wn and its sum for the Gaussian) and the
         linear predictor they were taken at (n; +∞ before the first).
 
     Returns

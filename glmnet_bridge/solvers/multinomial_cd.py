@@ -429,6 +429,8 @@ def ungrouped_point(X, Y, w, vp, B, a0, Q, sxp, strong, active, nact, ga, xv, al
             sxp[i] *= e
             for k in range(K):
                 Q[i, k] *= e
+        if _diverged(sxp):
+            return 5
         if not ig:
             return 2
         if not ix:
@@ -574,6 +576,8 @@ def grouped_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga, alp
         s /= K
         for k in range(K):
             a0[k] -= s
+        if _diverged(sxp):
+            return 5
         if not ix:
             abs_grad(X, Y, w, Q, sxp, strong, ga, sc, True)
             if not _strong_update(ga, vp, strong, ab):

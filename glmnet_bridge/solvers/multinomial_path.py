@@ -10,11 +10,12 @@ original scale with the intercepts centred over the classes as R's ``coef()`` sh
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..exceptions import DataError
+from ..exceptions import ConvergenceWarning, DataError
 from . import multinomial_cd as cd
 from . import multinomial_newton as mn
 
@@ -206,6 +207,7 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
     if kkt_tol is not None and not kkt_tol > 0:
         raise DataError(f"kkt_tol must be positive, got {kkt_tol!r}")
     kkts, stats = [], []
+    unmet = False
     lams, a0s, betas, ratios, status = [], [], [], [], []
     lam, prev = 0.0, 0.0
     try:
@@ -234,6 +236,18 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
                 st = cd.ungrouped_point(*args, B, a0, Q, sxp, strong, active, nact, ga, xv,
                                         float(alpha), lam, prev, thr, int(maxit),
                                         bool(arr.intercept), npass)
+            info = None
+            if kkt_tol is not None and st == 0:
+                st, info = _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact,
+                                         ga, xv, float(alpha), lam, thr, thr_floor=_THR_FLOOR
+                                         * dev0, maxit=int(maxit), intr=bool(arr.intercept),
+                                         npass=npass, grouped=grouped, kkt_tol=kkt_tol)
+            if info is not None and st in (0, 4):
+                devi = info.pop("loss")
+            elif st in (0, 2):
+                devi = cd.deviance_terms(Y, w, Q, sxp)
+            if st == 2 and ratios and (dev1 - devi) / dev0 < ratios[-1]:
+                st = 5   # "every probability 0 or 1" at a worse fit than the last λ: ran off
             if st in (1, 3, 5):
                 why = {1: "maxit passes reached",
                        3: "the fitted probabilities saturate (glmnet's error 7777)",
@@ -242,26 +256,17 @@ def solve_multinomial_path(arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=None
                           "more nlambda, may get further)"}[st]
                 if m == 0:
                     raise DataError(f"the multinomial fit did not converge at the first λ: {why}")
-                import warnings
-
-                from ..exceptions import ConvergenceWarning
-
                 warnings.warn(f"the multinomial path stopped at λ number {m + 1}: {why}",
                               ConvergenceWarning, stacklevel=3)
                 break
-            if kkt_tol is not None and st == 0:
-                st, info = _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact,
-                                         ga, xv, float(alpha), lam, thr, thr_floor=_THR_FLOOR
-                                         * dev0, maxit=int(maxit), intr=bool(arr.intercept),
-                                         npass=npass, grouped=grouped, kkt_tol=kkt_tol)
-                kkts.append(info.pop("kkt"))
-                devi = info.pop("loss")
-                stats.append(info)
-            else:
-                devi = cd.deviance_terms(Y, w, Q, sxp)
-                if kkt_tol is not None:      # status 2: the kernel's point, unchecked
-                    kkts.append(np.nan)
-                    stats.append({})
+            if kkt_tol is not None:
+                kkts.append(info.pop("kkt") if info is not None else np.nan)
+                stats.append(info if info is not None else {})  # status 2: unchecked
+                if st == 4 and not unmet:
+                    unmet = True
+                    warnings.warn(f"kkt_tol={kkt_tol:g} not met at λ number {m + 1} (largest "
+                                  f"violation {kkts[-1]:.2g}); its status is 4",
+                                  ConvergenceWarning, stacklevel=3)
             ratios.append((dev1 - devi) / dev0)
             lams.append(lam)
             beta = B / xs[:, None]
@@ -296,8 +301,9 @@ def _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga, xv,
                   thr, *, thr_floor, maxit, intr, npass, grouped, kkt_tol):
     """Finish the kernel's solution of one λ to ``kkt_tol`` and leave its state in step.
 
-    Returns (status, info): info holds the final violation ``kkt`` and the counts of
-    :func:`multinomial_newton.polish`, with ``seconds``.
+    Returns (status, info): info holds the final violation ``kkt``, the penalised
+    problem's ``loss`` and the counts of :func:`multinomial_newton.polish`, with
+    ``seconds``. A status other than 0 or 4 is the kernel's, failed inside the finish.
     """
     import time
 
@@ -318,8 +324,9 @@ def _polish_point(X, Y, w, vp, xvg, B, a0, Q, sxp, strong, active, nact, ga, xv,
     info = {}
     st, viol = mn.polish(X, Y, w, vp, alpha, lam, B, a0, intr, grouped, kkt_tol, thr,
                          thr_floor, kernel, info)
-    mn.canonical(B, a0, vp, alpha, intr, grouped)
-    mn.sync_state(X, Y, w, B, a0, Q, sxp, strong, active, nact, ga, grouped)
+    if st in (0, 4):   # else the kernel failed inside: its state is left for the caller
+        mn.canonical(B, a0, vp, alpha, intr, grouped)
+        mn.sync_state(X, Y, w, B, a0, Q, sxp, strong, active, nact, ga, grouped)
     info["kkt"] = viol
     info["seconds"] = time.perf_counter() - t0
     return st, info

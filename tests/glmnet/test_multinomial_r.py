@@ -274,7 +274,8 @@ def test_glmnet_path_takes_the_softmax_to_the_multinomial_family():
         gb.glmnet_path(X, (y == y[0]).astype(float), type_multinomial="grouped")
 
 
-def test_a_diverging_step_stops_the_path_with_a_warning():
+@pytest.mark.parametrize("nlambda", [5, 12])
+def test_a_diverging_step_stops_the_path_with_a_warning(nlambda):
     # 300 digits (separable) and 5 λ a factor 10 apart: the step to the second λ runs
     # off (R's glmnet reports "convergence for 2th lambda value not reached" and keeps
     # the first). The path stops there with a warning, not a division by zero.
@@ -282,8 +283,9 @@ def test_a_diverging_step_stops_the_path_with_a_warning():
     X, y = d[:, :-1], d[:, -1].astype(int)
     X = X[:, np.ptp(X, axis=0) > 0]
     with pytest.warns(gb.ConvergenceWarning, match="stopped at λ number"):
-        path = multinomial_path(X, y, nlambda=5)
-    assert len(path.lambdas) < 5 and path.converged.all()
+        path = multinomial_path(X, y, nlambda=nlambda)
+    assert len(path.lambdas) < nlambda and path.converged.all()
+    assert np.all(np.diff(path.dev_ratio) >= 0)   # no point worse than the one before
     # its first point is the null model: each intercept the log of its class share, centred
     share = np.log(np.bincount(y) / len(y))
     a0 = np.array([path.coefs[k]["Intercept"].iloc[0] for k in path.classes])

@@ -108,3 +108,19 @@ def test_class_predictions_are_the_outcomes_labels():
     got = by_label.predict(X[:10], s=0.01, type="class")
     want = by_number.predict(X[:10], s=0.01, type="class")
     np.testing.assert_array_equal(got, np.where(want == 1.0, "yes", "no"))
+
+
+def test_df_labels_keep_the_ends_and_skip_an_infinite_x():
+    import matplotlib.pyplot as plt
+
+    from glmnet_bridge.presentation.plots import _df_axis
+
+    fig, ax = plt.subplots()
+    # a %Dev axis starts at ~1e-16, not exactly 0; a λ of 0 has log λ = −∞
+    top = _df_axis(ax, np.array([1e-17, 0.2, 0.5, 0.9]), np.array([0, 2, 3, 5]), 6)
+    at = np.asarray(top.get_xticks())
+    assert at.min() == 0.0 and [t.get_text() for t in top.get_xticklabels()][0] == "0"
+    top = _df_axis(ax, np.array([-np.inf, -3.0, -2.0, -1.0]), np.array([9, 4, 2, 0]), 6)
+    at = np.asarray(top.get_xticks())
+    assert len(at) >= 2 and np.all(np.isfinite(at)) and at.min() >= -3.0
+    plt.close(fig)
