@@ -78,9 +78,16 @@ class MultinomialPath:
     null_deviance : float
     alpha : float
     type_multinomial : str
+    status, converged : numpy.ndarray
+        Per λ, the solver's status (0 converged; 2 glmnet's "every probability 0 or 1",
+        the path's last point; 4 ``kkt_tol`` not met) and whether it is 0.
+    kkt : numpy.ndarray or None
+        With ``kkt_tol``, each λ's largest KKT violation (in units of the standardised
+        coefficient); None without.
     """
 
     activation = "softmax"
+    kkt = None
 
     def __init__(self, lambdas, a0, beta, dev_ratio, null_deviance, alpha, design, classes,
                  type_multinomial, status, refit=None):
@@ -344,6 +351,8 @@ def _path_from_arrays(design, arr, *, alpha=1.0, nlambda=100, lambda_min_ratio=N
                                  tol=tol, progress=False, type_multinomial=type_multinomial,
                                  maxit=maxit, kkt_tol=kkt_tol)
 
-    return MultinomialPath(out["lambdas"], out["a0"], out["beta"], out["dev_ratio"],
+    path = MultinomialPath(out["lambdas"], out["a0"], out["beta"], out["dev_ratio"],
                            out["null_deviance"], alpha, design, arr.levels, type_multinomial,
                            out["status"], refit=refit)
+    path.kkt = out.get("kkt")
+    return path

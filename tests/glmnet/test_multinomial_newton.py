@@ -138,6 +138,7 @@ def test_kkt_holds_at_every_lambda(fits, name, grouped):
     worst = max(_kkt(Xs, Y, w, v, *_standardised(path, j, xm, sd), lam, c["alpha"], grouped)
                 for j, lam in enumerate(path.lambdas))
     assert worst < KKT
+    assert path.kkt.shape == path.lambdas.shape and np.nanmax(path.kkt) < KKT
     # the intercepts are centred and, ungrouped, every row is in glmnet's form (elc)
     a0 = np.column_stack([path.coefs[k]["Intercept"].to_numpy() for k in path.classes])
     np.testing.assert_allclose(a0.sum(axis=1), 0.0, atol=1e-10)
