@@ -97,10 +97,25 @@ def objective(X, Y, w, vp, alpha, lam, B, a0, grouped=False):
     float
     """
     rows = np.flatnonzero((B != 0).any(axis=1))
-    Z = a0 + X[:, rows] @ B[rows]
-    logp = _logsoftmax(Z)
-    return float(-(w @ (Y * logp).sum(axis=1))) + _penalty(B[rows], vp[rows], alpha, lam,
-                                                            grouped)
+    return _value(X[:, rows], Y, w, vp[rows], alpha, lam, B[rows], a0, grouped)
+
+
+def _value(Xa, Y, w, va, alpha, lam, Ba, a0, grouped, logp=None):
+    """Return F with only the rows Ba (columns Xa, factors va); ``logp`` if already known."""
+    if logp is None:
+        logp = _logsoftmax(a0 + Xa @ Ba)
+    return float(-(w @ (Y * logp).sum(axis=1))) + _penalty(Ba, va, alpha, lam, grouped)
+
+
+def _backtrack(trial, f0, slope, halvings=60):
+    """Halve t from 1 until ``trial(t)`` = (F, B, a) passes Armijo's test; None if never."""
+    t = 1.0
+    for _ in range(halvings):
+        ft, Bt, at = trial(t)
+        if _armijo(ft, f0, slope, t):
+            return Bt, at
+        t *= 0.5
+    return None
 
 
 def kkt_violation(X, Y, w, vp, alpha, lam, B, a0, intercept, grouped=False, X2=None):
@@ -321,23 +336,21 @@ def newton_ungrouped(X, Y, w, vp, alpha, lam, B, a0, intercept, target, maxiter=
                 s += 1
             dB[cols[k], k] = D[s:off[k + 1]]
         hit = Fa & (Ba + dB == 0.0)        # coefficients the step brings to 0 exactly
-        f0 = float(-(w @ (Y * logp).sum(axis=1))) + _penalty(Ba, vp[rows], alpha, lam, False)
-        t = 1.0
-        for _ in range(60):
+        f0 = _value(Xa, Y, w, vp[rows], alpha, lam, Ba, a0, False, logp)
+
+        def trial(t, Ba=Ba, dB=dB, dA=dA, Fa=Fa, hit=hit, Xa=Xa, rows=rows):
             Bt = Ba + t * dB
             if t == 1.0:
                 Bt[hit] = 0.0
             Bt[~Fa] = 0.0
             Bt[Fa & (Bt * np.sign(Ba) < 0)] = 0.0     # rounding past the cut
             at = a0 + t * dA if intercept else a0
-            lp = _logsoftmax(at + Xa @ Bt)
-            ft = float(-(w @ (Y * lp).sum(axis=1))) + _penalty(Bt, vp[rows], alpha, lam, False)
-            if _armijo(ft, f0, slope, t):
-                break
-            t *= 0.5
-        else:
+            return _value(Xa, Y, w, vp[rows], alpha, lam, Bt, at, False), Bt, at
+
+        step = _backtrack(trial, f0, slope)
+        if step is None:
             return False, it
-        B[rows] = Bt
+        B[rows], at = step
         if intercept:
             a0[:] = at
     return False, maxiter
@@ -400,7 +413,7 @@ def newton_grouped(X, Y, w, vp, alpha, lam, B, a0, intercept, target, maxiter=_M
                 return False, it
         dA = d[off[:-1]] if intercept else np.zeros(K)
         dB = np.column_stack([d[off[k] + s0:off[k + 1]] for k in range(K)])
-        f0 = float(-(w @ (Y * logp).sum(axis=1))) + _penalty(Ba, vp[rows], alpha, lam, True)
+        f0 = _value(Xa, Y, w, vp[rows], alpha, lam, Ba, a0, True, logp)
         # rows the step would shrink towards 0 or turn back: there the penalty's slope is
         # not its linear model's, so first try them at 0 (with the step halved up to 20
         # times); kept if F decreases
@@ -412,9 +425,7 @@ def newton_grouped(X, Y, w, vp, alpha, lam, B, a0, intercept, target, maxiter=_M
                 Bt = Ba + t * dB
                 Bt[drop] = 0.0
                 at = a0 + t * dA if intercept else a0
-                lp = _logsoftmax(at + Xa @ Bt)
-                ft = float(-(w @ (Y * lp).sum(axis=1))) + _penalty(Bt, vp[rows], alpha, lam,
-                                                                    True)
+                ft = _value(Xa, Y, w, vp[rows], alpha, lam, Bt, at, True)
                 if ft < f0:
                     break
                 t *= 0.5
@@ -423,18 +434,15 @@ def newton_grouped(X, Y, w, vp, alpha, lam, B, a0, intercept, target, maxiter=_M
                 if intercept:
                     a0[:] = at
                 continue
-        t = 1.0
-        for _ in range(60):
+        def trial(t, Ba=Ba, dB=dB, dA=dA, Xa=Xa, rows=rows):
             Bt = Ba + t * dB
             at = a0 + t * dA if intercept else a0
-            lp = _logsoftmax(at + Xa @ Bt)
-            ft = float(-(w @ (Y * lp).sum(axis=1))) + _penalty(Bt, vp[rows], alpha, lam, True)
-            if _armijo(ft, f0, slope, t):
-                break
-            t *= 0.5
-        else:
+            return _value(Xa, Y, w, vp[rows], alpha, lam, Bt, at, True), Bt, at
+
+        step = _backtrack(trial, f0, slope)
+        if step is None:
             return False, it
-        B[rows] = Bt
+        B[rows], at = step
         if intercept:
             a0[:] = at
     return False, maxiter
