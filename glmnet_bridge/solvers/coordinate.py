@@ -281,7 +281,7 @@ def _cholesky_solve(L, rhs):
 
 
 @njit(cache=True, nogil=True)
-def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta, vref):
+def _polish(X, v, r, b, b0, l1, l2, act, a, intercept, cache, meta, vref):
     """Minimise the quadratic model on the nonzero coordinates act[:a], their signs held.
 
     With the signs θ fixed the model is smooth: its minimiser solves
@@ -402,7 +402,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit,
         # On long columns (n ≥ 8a) the solve costs less than two sweeps: take it at once
         # and let the sweep over the whole set confirm it.
         if first and 0 < a and 8 * a <= n and _polish(X, v, r, b, b0, l1, l2, act, a,
-                                                       intercept, sv, cache, meta, vref):
+                                                       intercept, cache, meta, vref):
             a = 0
         first = False
         while sweeps < maxit and a > 0:
@@ -415,8 +415,7 @@ def _inner(X, v, r, b, b0, xv, l1, l2, idx, m, act, intercept, sv, inner, maxit,
             if rate < 1.0:
                 todo = np.log(inner / big) / np.log(max(rate, 1e-300))
                 if todo * 8.0 * a > a + a * a / n:
-                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, sv, cache, meta,
-                            vref)
+                    _polish(X, v, r, b, b0, l1, l2, act, a, intercept, cache, meta, vref)
                     a = _active_list(b, idx, m, act)
                     last = np.inf
         big = _sweep(X, v, r, b, xv, l1, l2, idx, m, intercept, b0, sv)
